@@ -1,0 +1,16 @@
+import type { ToolDefinition } from "../tools/contract.js";
+
+/**
+ * Every tool, in the order agents and `--help` list them. The server and the command line both
+ * read this list, so a tool behaves the same whichever front end calls it.
+ */
+export const tools: readonly ToolDefinition[] = [];
+
+export function findTool(name: string): ToolDefinition | undefined {
+  return tools.find((tool) => tool.name === name);
+}
+
+/** Tools a read-only server may expose: those that write nothing, even to scratch space. */
+export function visibleTools(readOnly: boolean): readonly ToolDefinition[] {
+  return readOnly ? tools.filter((tool) => tool.intent === "read-only") : tools;
+}
