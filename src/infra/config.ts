@@ -19,6 +19,16 @@ const targetSchema = z
     message: "a target needs `url` (postgres, redis, http) or `path` (java)",
   });
 
+/** One entry of `checks:`: a tool and its input (inline, or a JSON/YAML file beside the config). */
+export const checkSchema = z
+  .object({
+    tool: z.string().min(1),
+    input: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).default({}),
+    name: z.string().min(1).optional(),
+  })
+  .strict();
+export type CheckConfig = z.infer<typeof checkSchema>;
+
 export const configSchema = z
   .object({
     targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/i), targetSchema).default({}),
@@ -36,6 +46,7 @@ export const configSchema = z
       .strict()
       .default({ fail_on: "high" }),
     log_level: z.enum(["quiet", "info", "debug"]).default("quiet"),
+    checks: z.array(checkSchema).default([]).describe("What `ml-optimizer check` runs, in order"),
   })
   .strict();
 

@@ -1,0 +1,102 @@
+import { InfoReader } from "../ini.js";
+import { treesPerClass } from "../metadata.js";
+import { classifierSettings, finishClassifier, type ClassifierSettings } from "../classifier.js";
+import type { Finisher } from "../classifier.js";
+import { checkScoreArgs } from "../row.js";
+import { MojoError } from "../types.js";
+import type { ModelIni, MojoMetadata, MojoModel, MojoSource } from "../types.js";
+import { decodeForest } from "./decode.js";
+import { forestBytes, NegativeLevelError, NO_TREE, scoreTree, type Forest } from "./forest.js";
+import { gbmFinisher } from "./gbm.js";
+
+export function createGbmModel(source: MojoSource, ini: ModelIni, meta: MojoMetadata): MojoModel {
+  const info = new InfoReader(ini.info, `${source.location}: model.ini`);
+  const settings = classifierSettings(info, meta);
+  return new SharedTreeModel(meta, loadForest(source, info, meta), gbmFinisher(info, settings));
+}
+
+export function createDrfModel(source: MojoSource, ini: ModelIni, meta: MojoMetadata): MojoModel {
+  const info = new InfoReader(ini.info, `${source.location}: model.ini`);
+  const forest = loadForest(source, info, meta);
+  const settings = classifierSettings(info, meta);
+  const doubleTrees = info.boolean("binomial_double_trees", false);
+  return new SharedTreeModel(meta, forest, drfFinisher(forest.treeGroups, doubleTrees, settings));
+}
+
+function loadForest(source: MojoSource, info: InfoReader, meta: MojoMetadata): Forest {
+  return decodeForest(source, {
+    mojoVersion: Number(meta.mojoVersion),
+    treeGroups: info.integer("n_trees"),
+    treesPerGroup: treesPerClass(info, meta.nClasses),
+    nFeatures: meta.nFeatures,
+    domains: meta.domains,
+  });
+}
+
+function drfFinisher(
+  treeGroups: number,
+  binomialDoubleTrees: boolean,
+  settings: ClassifierSettings,
+): Finisher {
+  const nClasses = settings.nClasses;
+  if (nClasses === 1) {
+    return (_row, _offset, preds) => {
+      preds[0] = preds[0]! / treeGroups;
+    };
+  }
+  return (row, _offset, preds) => {
+    if (nClasses === 2 && !binomialDoubleTrees) {
+      // One tree per group votes for class 0; its average is p0.
+      preds[1] = preds[1]! / treeGroups;
+      preds[2] = 1.0 - preds[1];
+    } else {
+      let sum = 0;
+      for (let c = 1; c <= nClasses; c++) sum += preds[c]!;
+      if (sum > 0) for (let c = 1; c <= nClasses; c++) preds[c] = preds[c]! / sum;
+    }
+    finishClassifier(settings, row, preds);
+  };
+}
+
+class SharedTreeModel implements MojoModel {
+  readonly predsSize: number;
+  readonly retainedBytes: number;
+  private readonly predsWritten: number;
+  private readonly sumSlotOffset: number;
+
+  constructor(
+    readonly meta: MojoMetadata,
+    private readonly forest: Forest,
+    private readonly finish: Finisher,
+  ) {
+    this.predsSize = meta.nClasses === 1 ? 2 : meta.nClasses + 1;
+    this.predsWritten = meta.nClasses === 1 ? 1 : meta.nClasses + 1;
+    this.sumSlotOffset = meta.nClasses === 1 ? 0 : 1;
+    this.retainedBytes = forestBytes(forest);
+  }
+
+  score(row: ArrayLike<number>, preds: Float64Array, offset = 0): Float64Array {
+    checkScoreArgs(this.meta, row, preds, this.predsWritten);
+    preds.fill(0);
+    const { roots, treeGroups, treesPerGroup } = this.forest;
+    try {
+      for (let classIndex = 0; classIndex < treesPerGroup; classIndex++) {
+        const slot = this.sumSlotOffset + classIndex;
+        let sum = preds[slot]!;
+        const first = classIndex * treeGroups;
+        for (let group = 0; group < treeGroups; group++) {
+          const root = roots[first + group]!;
+          if (root !== NO_TREE) sum += scoreTree(this.forest, root, row);
+        }
+        preds[slot] = sum;
+      }
+    } catch (error) {
+      if (error instanceof NegativeLevelError) {
+        throw new MojoError("bad-row", `${error.message}; format 1.00 trees cannot score it`);
+      }
+      throw error;
+    }
+    this.finish(row, offset, preds);
+    return preds;
+  }
+}
