@@ -16,8 +16,8 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : exitCodes.pass;
   } catch (error) {
     if (error instanceof CommanderError) {
-      const informational = ["commander.helpDisplayed", "commander.version"];
-      return informational.includes(error.code) ? exitCodes.pass : exitCodes.usage;
+      // Help and version exit 0; help shown because of a mistake (no command) is a usage error.
+      return error.exitCode === 0 ? exitCodes.pass : exitCodes.usage;
     }
     const cliError = toCliError(error);
     process.stderr.write(`ml-optimizer: ${scrubSecrets(cliError.message, knownSecrets())}\n`);

@@ -143,7 +143,8 @@ class DeepLearningModel implements MojoModel {
     }
     this.encode(row);
     let values = this.input;
-    for (const layer of this.layers) {
+    for (let index = 0; index < this.layers.length; index++) {
+      const layer = this.layers[index]!;
       forward(layer, values);
       values = layer.activations;
     }

@@ -54,7 +54,11 @@ function readCoefficients(info: InfoReader, meta: MojoMetadata, where: string): 
   };
 }
 
-function glmLinkInverse(link: string, tweediePower: number, where: string): (eta: number) => number {
+function glmLinkInverse(
+  link: string,
+  tweediePower: number,
+  where: string,
+): (eta: number) => number {
   switch (link) {
     case "identity":
       return (eta) => eta;

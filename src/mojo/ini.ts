@@ -29,7 +29,10 @@ export function parseModelIni(source: MojoSource): ModelIni {
       info[match[1]!] = match[2]!;
     } else if (section === "columns") {
       if (columns.length >= expectedColumns) {
-        throw new MojoError("corrupt", `${where}: more columns listed than n_columns = ${expectedColumns}`);
+        throw new MojoError(
+          "corrupt",
+          `${where}: more columns listed than n_columns = ${expectedColumns}`,
+        );
       }
       columns.push(line);
     } else if (section === "domains") {

@@ -119,7 +119,7 @@ const MULTIPLIER = 0x5deece66dn;
 const MASK_48 = (1n << 48n) - 1n;
 
 /** java.util.Random's linear congruential generator, enough for nextDouble. */
-class JavaRandom {
+export class JavaRandom {
   private seed: bigint;
 
   constructor(seed: bigint) {

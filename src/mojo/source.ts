@@ -100,8 +100,17 @@ class ZipArchive {
     const endOffset = this.findEndOfCentralDirectory(view);
     const entryCount = view.getUint16(endOffset + 10, true);
     let offset = view.getUint32(endOffset + 16, true);
+    if (entryCount === 0xffff || offset === 0xffffffff) {
+      throw new MojoError(
+        "corrupt",
+        `${this.location}: is a ZIP64 archive, which MOJOs never are; re-export the model`,
+      );
+    }
     for (let index = 0; index < entryCount; index++) {
-      if (offset + 46 > view.byteLength || view.getUint32(offset, true) !== CENTRAL_DIRECTORY_ENTRY) {
+      if (
+        offset + 46 > view.byteLength ||
+        view.getUint32(offset, true) !== CENTRAL_DIRECTORY_ENTRY
+      ) {
         throw new MojoError("corrupt", `${this.location}: zip central directory is damaged`);
       }
       const crc = view.getUint32(offset + 16, true);
@@ -136,6 +145,7 @@ abstract class PrefixedSource implements MojoSource {
   ) {}
 
   protected abstract rootNames(): string[];
+  protected abstract exists(fullName: string): boolean;
   protected abstract read(fullName: string): Uint8Array | undefined;
   abstract sub(prefix: string): MojoSource;
 
@@ -146,7 +156,7 @@ abstract class PrefixedSource implements MojoSource {
   }
 
   has(name: string): boolean {
-    return this.read(this.prefix + normaliseEntryName(name, this.location)) !== undefined;
+    return this.exists(this.prefix + normaliseEntryName(name, this.location));
   }
 
   bytes(name: string): Uint8Array {
@@ -180,6 +190,10 @@ class ZipSource extends PrefixedSource {
     return this.archive.names();
   }
 
+  protected exists(fullName: string): boolean {
+    return this.archive.has(fullName);
+  }
+
   protected read(fullName: string): Uint8Array | undefined {
     return this.archive.entry(fullName);
   }
@@ -205,6 +219,14 @@ class FolderSource extends PrefixedSource {
       .filter((entry) => entry.isFile())
       .map((entry) => relative(this.root, join(entry.parentPath, entry.name)))
       .map((name) => name.split(sep).join("/"));
+  }
+
+  protected exists(fullName: string): boolean {
+    try {
+      return statSync(join(this.root, ...fullName.split("/"))).isFile();
+    } catch {
+      return false;
+    }
   }
 
   protected read(fullName: string): Uint8Array | undefined {

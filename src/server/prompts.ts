@@ -1,5 +1,6 @@
-import type { GetPromptResult, McpServer } from "@modelcontextprotocol/server";
+import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { kindOfUrl, type Config } from "../infra/config.js";
 import type { Epic, Skill } from "../skill/index.js";
 import type { ToolDefinition } from "../tools/contract.js";
 import { epicUri } from "./skill-resources.js";
@@ -36,7 +37,8 @@ const latencySteps: readonly Step[] = [
   },
   {
     tool: "calculate_memory_split",
-    why: "check heap, metaspace, thread stacks and native memory against the container limit " +
+    why:
+      "check heap, metaspace, thread stacks and native memory against the container limit " +
       "(GC pauses and OOM kills show up as latency)",
   },
   {
@@ -58,22 +60,39 @@ const latencySteps: readonly Step[] = [
   },
 ];
 
-const latencyArgs = z.object({
-  endpoint: z
-    .string()
-    .optional()
-    .describe("The inference endpoint or target name, e.g. http://127.0.0.1:8000/predict"),
-  symptom: z
-    .string()
-    .optional()
-    .describe("What is wrong, in the user's words, e.g. p99 is 450 ms since the last deploy"),
-});
+/** Offers the configured HTTP targets for `endpoint` and the skill's triggers for `symptom`. */
+function latencyArgs(config: Config, skill: Skill) {
+  const httpTargets = Object.entries(config.targets)
+    .filter(([, target]) => (target.kind ?? kindOfUrl(target.url ?? "")) === "http")
+    .map(([name]) => name);
+  const startingWith = (options: readonly string[], typed: string | undefined) =>
+    options.filter((option) => option.toLowerCase().startsWith((typed ?? "").toLowerCase()));
+
+  return z.object({
+    endpoint: completable(
+      z
+        .string()
+        .describe(
+          "The inference endpoint: a target name or a URL like http://127.0.0.1:8000/predict",
+        ),
+      (typed) => startingWith(httpTargets, typed),
+    ).optional(),
+    symptom: completable(
+      z
+        .string()
+        .describe("What is wrong, in the user's words, e.g. p99 is 450 ms since the deploy"),
+      (typed) => startingWith(skill.frontmatter.triggers, typed),
+    ).optional(),
+  });
+}
+
+type LatencyArgs = z.output<ReturnType<typeof latencyArgs>>;
 
 function userText(text: string): GetPromptResult {
   return { messages: [{ role: "user", content: { type: "text", text } }] };
 }
 
-function latencyPlan(served: ReadonlySet<string>, args: z.output<typeof latencyArgs>): string {
+function latencyPlan(served: ReadonlySet<string>, args: LatencyArgs): string {
   const steps = latencySteps.filter((step) => served.has(step.tool));
   const subject = args.endpoint ? ` of ${args.endpoint}` : "";
   return [
@@ -108,6 +127,7 @@ export function registerPrompts(
   server: McpServer,
   skill: Skill,
   tools: readonly ToolDefinition[],
+  config: Config,
 ): void {
   const served = new Set(tools.map((tool) => tool.name));
 
@@ -118,7 +138,7 @@ export function registerPrompts(
       description:
         "A guided diagnosis of slow inference that chains the served tools, from the endpoint's " +
         "percentiles to memory, the MOJO, the cache and the feature store",
-      argsSchema: latencyArgs,
+      argsSchema: latencyArgs(config, skill),
     },
     (args) => userText(latencyPlan(served, args)),
   );

@@ -6,7 +6,7 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/server";
 import type { z } from "zod";
-import type { Config } from "../infra/config.js";
+import { scrubSecrets, secretsOf, type Config } from "../infra/config.js";
 import type { Logger } from "../infra/logger.js";
 import { serverInstructions, type Skill } from "../skill/index.js";
 import type { ProgressUpdate, ToolDefinition } from "../tools/contract.js";
@@ -34,12 +34,13 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   const tools = options.tools ?? visibleTools(options.config.read_only);
   const server = new McpServer(
     { name: serverName, title: "ML Optimizer", version: options.version },
-    { instructions: serverInstructions(options.skill) },
+    // Logging carries each tool's step log to the client, beside stderr.
+    { instructions: serverInstructions(options.skill), capabilities: { logging: {} } },
   );
 
   for (const tool of tools) registerTool(server, tool, options);
   skillsExtensionFor(options.skill).attach(server);
-  registerPrompts(server, options.skill, tools);
+  registerPrompts(server, options.skill, tools, options.config);
   return server;
 }
 
@@ -89,7 +90,7 @@ async function callTool(
 
   const outcome = await invokeTool(tool, args, {
     config: options.config,
-    log: options.log,
+    log: clientLogger(options.log, ctx, secretsOf(options.config), serverName),
     signal: ctx.mcpReq.signal,
     onProgress,
   });
@@ -99,6 +100,36 @@ async function callTool(
   return {
     structuredContent: outcome.report as unknown as Record<string, unknown>,
     content: [{ type: "text", text: JSON.stringify(outcome.report) }],
+  };
+}
+
+/**
+ * Writes each line to the server's own log and sends it to the client as a log notification,
+ * which the client filters by the level it set. Secrets are removed from what leaves the process.
+ */
+function clientLogger(
+  base: Logger,
+  ctx: ServerContext,
+  secrets: readonly string[],
+  scope: string,
+): Logger {
+  const send = (level: "debug" | "info" | "warning", message: string) => {
+    ctx.mcpReq.log(level, scrubSecrets(message, secrets), scope).catch(() => undefined);
+  };
+  return {
+    debug: (message) => {
+      base.debug(message);
+      send("debug", message);
+    },
+    info: (message) => {
+      base.info(message);
+      send("info", message);
+    },
+    warn: (message) => {
+      base.warn(message);
+      send("warning", message);
+    },
+    child: (child) => clientLogger(base.child(child), ctx, secrets, `${scope}:${child}`),
   };
 }
 

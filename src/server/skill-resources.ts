@@ -65,7 +65,8 @@ function skillSource(skill: Skill): SkillSource {
   const manifestUri = new URL(skillFileUri(skill, "SKILL.md")).href;
   let entry: Promise<SkillEntry> | undefined;
   const entryOnce = () => {
-    const relative = (file: SkillFile) => file.uri.slice(`skill://${skill.frontmatter.name}/`.length);
+    const relative = (file: SkillFile) =>
+      file.uri.slice(`skill://${skill.frontmatter.name}/`.length);
     entry ??= skillEntry(
       skill.frontmatter.name,
       Object.fromEntries([...files.values()].map((file) => [relative(file), file.text])),

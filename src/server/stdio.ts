@@ -1,4 +1,7 @@
-import { serveStdio as serveSdkStdio, type StdioServerHandle } from "@modelcontextprotocol/server/stdio";
+import {
+  serveStdio as serveSdkStdio,
+  type StdioServerHandle,
+} from "@modelcontextprotocol/server/stdio";
 import { errorMessage } from "../infra/errors.js";
 import { createMcpServer, type McpServerOptions } from "./server.js";
 

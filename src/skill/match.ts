@@ -109,6 +109,7 @@ function scoreEntry(
   questionWords: readonly string[],
   entry: Superpower,
   triggerKeys: ReadonlySet<string>,
+  spelling: ReadonlyMap<string, string>,
 ): Suggestion | undefined {
   let raw = 0;
   const matched: string[] = [];
@@ -140,7 +141,9 @@ function scoreEntry(
   const score = Math.round((1 - Math.exp(-0.7 * raw)) * 100) / 100;
   const parts: string[] = [];
   if (matched.length > 0) parts.push(`matched ${matched.map((p) => `"${p}"`).join(", ")}`);
-  if (shared.length > 0) parts.push(`shares the words ${shared.join(", ")}`);
+  if (shared.length > 0) {
+    parts.push(`shares the words ${shared.map((word) => spelling.get(word) ?? word).join(", ")}`);
+  }
   return {
     superpower: entry.name,
     tool: entry.tool,
@@ -161,9 +164,17 @@ export function matchQuestion(
   const questionWords = normalise(question);
   const entries = [...skill.frontmatter.superpowers, ...skill.frontmatter.supporting_tools];
   const triggerKeys = new Set(skill.frontmatter.triggers.map((t) => normalise(t).join(" ")));
+  // Reasons quote the user's own spelling, not the stems.
+  const spelling = new Map(
+    question
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word.length > 0)
+      .map((word) => [stem(word), word] as const),
+  );
 
   const suggestions = entries
-    .map((entry) => scoreEntry(questionWords, entry, triggerKeys))
+    .map((entry) => scoreEntry(questionWords, entry, triggerKeys, spelling))
     .filter((suggestion): suggestion is Suggestion => suggestion !== undefined)
     .filter((suggestion) => suggestion.score >= minScore)
     .sort((a, b) => b.score - a.score);

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
+import { unzipSync, zipSync } from "fflate";
 import type { MojoMetadata } from "../../src/mojo/types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -135,8 +136,32 @@ export function irregularRows(nFeatures: number): IrregularRow[] {
   }
   for (let power = 1; power <= 20; power++) {
     const scale = Number(`1e${power * 10}`);
-    rows.push({ row: make(n, (x) => (x + 1) * scale), predsLength: null, label: `huge e${power * 10}` });
+    rows.push({
+      row: make(n, (x) => (x + 1) * scale),
+      predsLength: null,
+      label: `huge e${power * 10}`,
+    });
   }
   rows.push({ row: make(n, () => 0), predsLength: 1, label: "zeros into preds of length 1" });
   return rows;
+}
+
+/** A fixture zip's entries, edited in memory and zipped again (for damaged-MOJO tests). */
+export function rezipped(
+  zipPath: string,
+  edit: (entries: Record<string, Uint8Array>) => void,
+): Uint8Array {
+  const entries = unzipSync(readFileSync(zipPath));
+  edit(entries);
+  return zipSync(entries);
+}
+
+export function textBytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export function entryText(entries: Record<string, Uint8Array>, name: string): string {
+  const bytes = entries[name];
+  if (!bytes) throw new Error(`fixture has no entry ${name}`);
+  return new TextDecoder().decode(bytes);
 }

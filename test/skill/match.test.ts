@@ -114,3 +114,14 @@ describe("normalise", () => {
     expect(matchPhrase(words, "gin index")).toBe("none");
   });
 });
+
+describe("a suggestion's reason", () => {
+  it("quotes shared words as the user spelled them", () => {
+    const [toast] = matchQuestion(skill, "reading embeddings stored as jsonb", {
+      minScore: 0,
+    }).filter((s) => s.tool === "audit_toast");
+    expect(toast?.reason).toContain("shares the words");
+    expect(toast?.reason).toMatch(/embeddings|reading|stored/);
+    expect(toast?.reason).not.toMatch(/\bembedd\b/);
+  });
+});

@@ -81,7 +81,7 @@ describe("suggest_tools", () => {
     expect(tools.at(-1)).toBe(suggestTools);
   });
 
-  it("is never told a tool is available that the server does not register", () => {
+  it("finds every registered tool marked available in SKILL.md", () => {
     // The other direction (every available tool is registered) holds once each tool lands.
     for (const tool of tools) expect(toolStatus(skill, tool.name)).toBe("available");
   });

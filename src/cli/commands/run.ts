@@ -46,9 +46,7 @@ async function run(toolName: string, options: RunOptions): Promise<number> {
       progress: options.verbose,
     });
     if (result.error) {
-      process.stderr.write(
-        `ml-optimizer: ${tool.name} ${result.error.kind}: ${result.error.message}\n`,
-      );
+      process.stderr.write(`ml-optimizer: ${result.error.message}\n`);
     } else {
       await writeStdout(
         options.json ? JSON.stringify(result.report, null, 2) + "\n" : renderResultText(result),

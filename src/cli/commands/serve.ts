@@ -8,6 +8,7 @@ interface ServeOptions {
   port: string;
   host: string;
   readOnly?: boolean;
+  allowHost?: string[];
   config?: string;
   verbose?: boolean;
 }
@@ -45,18 +46,24 @@ async function serve(options: ServeOptions, version: string): Promise<number> {
     log.info(`serving MCP on stdio${config.read_only ? " (read-only)" : ""}`);
     // Loaded here so `run` and `check` never pay for the MCP SDK's start-up.
     const { serveStdio } = await import("../../server/stdio.js");
-    await serveStdio(serverOptions);
-    // The stdio transport ends when the client closes stdin or a signal arrives.
+    const handle = serveStdio(serverOptions);
+    // The session ends when the client closes stdin, or on a signal.
     await Promise.race([
       untilStopped(),
       new Promise((resolvePromise) => process.stdin.once("end", resolvePromise)),
     ]);
+    await handle.close();
     return exitCodes.pass;
   }
 
   const port = parsePort(options.port);
   const { serveHttp } = await import("../../server/http.js");
-  const server = await serveHttp({ ...serverOptions, port, host: options.host });
+  const server = await serveHttp({
+    ...serverOptions,
+    port,
+    host: options.host,
+    allowedHosts: options.allowHost ?? [],
+  });
   process.stderr.write(
     `ml-optimizer: serving MCP over Streamable HTTP at ${server.url}` +
       `${config.read_only ? " (read-only)" : ""}; Ctrl-C stops\n`,
@@ -74,6 +81,10 @@ export function registerServe(program: Command, version: string): void {
     .option("--http", "serve Streamable HTTP at /mcp (GET /health answers probes)")
     .option("-p, --port <port>", "HTTP port", "8080")
     .option("--host <host>", "HTTP bind address; use 0.0.0.0 inside a container", "127.0.0.1")
+    .option(
+      "--allow-host <name...>",
+      "extra Host names clients may use (name or name:port), e.g. behind a proxy",
+    )
     .option("--read-only", "hide every tool that writes anything, even to scratch space")
     .option("-c, --config <file>", "config file (default: ./ml-optimizer.yaml when present)")
     .option("-v, --verbose", "log each request and step to stderr")

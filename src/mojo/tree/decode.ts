@@ -173,7 +173,8 @@ class ForestBuilder {
       start = this.bitsetBytes.length;
       const byteCount = levels === 0 ? 0 : ((levels - 1) >> 3) + 1;
       const at = reader.skip(byteCount);
-      for (let index = 0; index < byteCount; index++) this.bitsetBytes.push(reader.bytes[at + index]!);
+      for (let index = 0; index < byteCount; index++)
+        this.bitsetBytes.push(reader.bytes[at + index]!);
       bitsetNode = node;
     }
     // Java reuses the last bitset it read: a NA-vs-rest node on a factor checks its range.
@@ -200,7 +201,13 @@ class ForestBuilder {
     if (leftKind !== 0) throw reader.corrupt(`has node type ${nodeType}, an unknown left child`);
     const width = (nodeType & 0x03) + 1;
     const size =
-      width === 1 ? reader.u8() : width === 2 ? reader.u16() : width === 3 ? reader.u24() : reader.i32();
+      width === 1
+        ? reader.u8()
+        : width === 2
+          ? reader.u16()
+          : width === 3
+            ? reader.u24()
+            : reader.i32();
     const expectedEnd = reader.position + size;
     const child = this.readNode(reader, bitsetNode);
     if (reader.position !== expectedEnd) {

@@ -70,7 +70,10 @@ export function javaInt(value: number): number {
 
 /** Thrown by `scoreTree` where h2o-genmodel 1.00 trees throw (a negative categorical level). */
 export class NegativeLevelError extends Error {
-  constructor(readonly column: number, readonly level: number) {
+  constructor(
+    readonly column: number,
+    readonly level: number,
+  ) {
     super(`column ${column} holds the negative categorical level ${level}`);
   }
 }

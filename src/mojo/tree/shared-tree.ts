@@ -24,10 +24,17 @@ export function createDrfModel(source: MojoSource, ini: ModelIni, meta: MojoMeta
 }
 
 function loadForest(source: MojoSource, info: InfoReader, meta: MojoMetadata): Forest {
+  const treesPerGroup = treesPerClass(info, meta.nClasses);
+  if (treesPerGroup < 1 || treesPerGroup > Math.max(1, meta.nClasses)) {
+    throw new MojoError(
+      "corrupt",
+      `${source.location}: ${treesPerGroup} trees per group for ${meta.nClasses} classes`,
+    );
+  }
   return decodeForest(source, {
     mojoVersion: Number(meta.mojoVersion),
     treeGroups: info.integer("n_trees"),
-    treesPerGroup: treesPerClass(info, meta.nClasses),
+    treesPerGroup,
     nFeatures: meta.nFeatures,
     domains: meta.domains,
   });

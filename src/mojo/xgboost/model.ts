@@ -13,6 +13,10 @@ const fround = Math.fround;
  * Scores an H2O XGBoost MOJO the way h2o-genmodel's Java scorer (XGBoostJavaMojoModel over
  * the xgboost-predictor library) does: categoricals one-hot encoded with an extra level for
  * missing values, every sum and transform in float32, then widened into the double preds.
+ *
+ * MOJOs that h2o-genmodel hands to native XGBoost instead (dart and gblinear boosters written
+ * before `use_java_scoring_by_default` existed, or with it false) get that path's input rules:
+ * short rows are padded, and an out-of-range level may mark a column of another categorical.
  */
 export function createXgboostModel(
   source: MojoSource,
@@ -29,8 +33,14 @@ class XgboostModel implements MojoModel {
   private readonly booster: XgbBooster;
   private readonly forest: XgbForest;
   private readonly transform: Transform;
-  /** Margin each output starts from (newer predictor) or ends with (older); see score. */
+  /** The global bias, in margin space. */
   private readonly margin: number;
+  /**
+   * Where the bias enters the float sum. h2o-genmodel adds it after the trees for models saved
+   * by XGBoost 0.x (bit-exact on every fixture); its predictor starts the sum with it for 1.x
+   * models, the order native XGBoost >= 1.3 uses. No 1.x fixture exists to confirm the latter.
+   */
+  private readonly biasFirst: boolean;
   private readonly cats: number;
   private readonly nums: number;
   private readonly catOffsets: Int32Array;
@@ -42,6 +52,10 @@ class XgboostModel implements MojoModel {
   private readonly priors: Float64Array | null;
   private readonly threshold: number;
   private readonly predsNeeded: number;
+  /** h2o-genmodel would score this MOJO with native XGBoost (see the class comment). */
+  private readonly nativeInput: boolean;
+  /** Native path: 1 where the encoded input holds a hot categorical indicator. */
+  private readonly hotMark: Uint8Array;
 
   private readonly hotColumn: Int32Array;
   private readonly numValues: Float32Array;
@@ -66,6 +80,10 @@ class XgboostModel implements MojoModel {
     }
     this.useAllFactorLevels = info.boolean("use_all_factor_levels", true);
     this.sparse = info.boolean("sparse", false);
+    const javaScoring = info.has("use_java_scoring_by_default")
+      ? info.boolean("use_java_scoring_by_default")
+      : info.string("booster", "gbtree") === "gbtree";
+    this.nativeInput = !javaScoring;
     this.notHot = this.sparse ? NaN : 0;
     const priors = info.numbers("prior_class_distrib");
     this.priors = priors === null ? null : Float64Array.from(priors);
@@ -73,15 +91,21 @@ class XgboostModel implements MojoModel {
 
     const oneHotWidth = this.catOffsets[this.cats]!;
     this.catOfColumn = new Int32Array(oneHotWidth);
+    this.hotMark = new Uint8Array(oneHotWidth);
     for (let cat = 0; cat < this.cats; cat++) {
       this.catOfColumn.fill(cat, this.catOffsets[cat]!, this.catOffsets[cat + 1]!);
     }
 
     const boosterWhere = `${source.location}: boosterBytes`;
-    this.booster = parseBooster(source.bytes("boosterBytes"), oneHotWidth + this.nums, boosterWhere);
+    this.booster = parseBooster(
+      source.bytes("boosterBytes"),
+      oneHotWidth + this.nums,
+      boosterWhere,
+    );
     this.forest = this.booster.trees;
     this.transform = transformFor(this.booster.objective, boosterWhere);
     this.margin = baseMargin(this.transform, this.booster.baseScore, this.booster.majorVersion);
+    this.biasFirst = this.booster.majorVersion >= 1;
     checkOutputs(this.booster, this.transform, meta, boosterWhere);
 
     const classifier = meta.nClasses > 1;
@@ -100,8 +124,13 @@ class XgboostModel implements MojoModel {
         `offset ${offset} given, but H2O's Java XGBoost scorer supports no offset; pass 0`,
       );
     }
-    checkScoreArgs(this.meta, row, preds, this.predsNeeded);
-    this.encode(row);
+    if (this.nativeInput) {
+      this.checkNativeArgs(row, preds);
+      this.encodeNative(row);
+    } else {
+      checkScoreArgs(this.meta, row, preds, this.predsNeeded);
+      this.encode(row);
+    }
 
     const groups = this.booster.outputGroups;
     for (let group = 0; group < groups; group++) {
@@ -128,8 +157,39 @@ class XgboostModel implements MojoModel {
       this.hotColumn[cat] = column >= offsets[cat + 1]! ? naColumn : column;
     }
     for (let index = 0; index < this.nums; index++) {
-      const value = fround(row[this.cats + index]!);
+      // Only the native path sees short rows; it pads them with zeros.
+      const at = this.cats + index;
+      const value = at < row.length ? fround(row[at]!) : 0;
       this.numValues[index] = this.sparse && value === 0 ? NaN : value;
+    }
+  }
+
+  /** Native input: values past the categoricals are copied into a fixed-size float array. */
+  private checkNativeArgs(row: ArrayLike<number>, preds: Float64Array): void {
+    if (row.length < this.cats || row.length > this.cats + this.nums) {
+      throw new MojoError(
+        "bad-row",
+        `row has ${row.length} values; this XGBoost model reads ${this.cats} categorical and ` +
+          `at most ${this.nums} numeric values (${this.meta.features.join(", ")})`,
+      );
+    }
+    if (preds.length < this.predsNeeded) {
+      throw new MojoError(
+        "bad-row",
+        `prediction array has length ${preds.length}, the xgboost model writes ${this.predsNeeded}`,
+      );
+    }
+  }
+
+  private encodeNative(row: ArrayLike<number>): void {
+    for (let cat = 0; cat < this.cats; cat++) {
+      const previous = this.hotColumn[cat]!;
+      if (previous >= 0) this.hotMark[previous] = 0;
+    }
+    this.encode(row);
+    for (let cat = 0; cat < this.cats; cat++) {
+      const column = this.hotColumn[cat]!;
+      if (column >= 0) this.hotMark[column] = 1;
     }
   }
 
@@ -137,6 +197,7 @@ class XgboostModel implements MojoModel {
   private feature(column: number): number {
     const oneHotWidth = this.catOfColumn.length;
     if (column >= oneHotWidth) return this.numValues[column - oneHotWidth]!;
+    if (this.nativeInput) return this.hotMark[column] === 1 ? 1 : this.notHot;
     return this.hotColumn[this.catOfColumn[column]!] === column ? 1 : this.notHot;
   }
 
@@ -145,7 +206,7 @@ class XgboostModel implements MojoModel {
     const first = forest.groupStart[group]!;
     const end = forest.groupStart[group + 1]!;
     const dart = this.booster.kind === "dart";
-    let sum = 0;
+    let sum = this.biasFirst ? this.margin : 0;
     for (let member = first; member < end; member++) {
       let node = forest.roots[forest.groupTrees[member]!]!;
       while (forest.left[node] !== -1) {
@@ -157,19 +218,20 @@ class XgboostModel implements MojoModel {
       // The predictor weights a dart tree by its position within the group, not in the file.
       sum = fround(sum + (dart ? fround(forest.dartWeights[member - first]! * leaf) : leaf));
     }
-    return fround(sum + this.margin);
+    return this.biasFirst ? sum : fround(sum + this.margin);
   }
 
   private linearMargin(group: number): number {
     const weights = this.booster.linearWeights;
     const groups = this.booster.outputGroups;
     const featureCount = this.booster.numFeature;
-    let sum = weights[featureCount * groups + group]!;
+    const bias = weights[featureCount * groups + group]!;
+    let sum = this.biasFirst ? fround(bias + this.margin) : bias;
     for (let column = 0; column < featureCount; column++) {
       const value = this.feature(column);
       if (value === value) sum = fround(sum + fround(value * weights[column * groups + group]!));
     }
-    return fround(sum + this.margin);
+    return this.biasFirst ? sum : fround(sum + this.margin);
   }
 
   private toPreds(row: ArrayLike<number>, count: number, preds: Float64Array): Float64Array {

@@ -1,19 +1,13 @@
 import { resolveTarget } from "../../infra/config.js";
 import { defineTool, type ToolContext } from "../contract.js";
-import {
-  computeBudget,
-  isOverCommitted,
-  jvmDefaultHeapBytes,
-  jvmDefaultMaxRamBytes,
-} from "./budget.js";
+import { isOverCommitted, jvmDefaultMaxRamBytes } from "./budget.js";
 import { planFindings } from "./findings.js";
-import { javaToolOptionsLine, jvmFlags, mallocArenaLine } from "./flags.js";
+import { mallocArenaLine } from "./flags.js";
 import { heapSettingsOf, splitJavaOptions, type HeapSettings } from "./java_options.js";
 import { flagMismatches, printFlagsFinal, reportedFlags, type JvmRun } from "./jvm.js";
 import { detectMemoryLimit, readMemTotalBytes, type DetectedLimit } from "./limit.js";
 import { jvmFindings, processFindings, type LiveCheck } from "./live_findings.js";
-import { normalizeInput } from "./normalize.js";
-import type { Plan } from "./plan.js";
+import { buildPlan, type Plan } from "./plan.js";
 import { measureProcess, type MeasuredProcess } from "./processes.js";
 import { detailsSchema, inputSchema, type Input, type ProcessMemory } from "./schema.js";
 import { formatBytes, jvmSize, parseQuantity } from "./sizes.js";
@@ -174,7 +168,8 @@ async function liveCheck(
         );
   if (reported) {
     context.log.info(
-      `JVM took MaxHeapSize=${reported.MaxHeapSize} MaxMetaspaceSize=${reported.MaxMetaspaceSize} ` +
+      `JVM took MaxHeapSize=${reported.MaxHeapSize} ` +
+        `MaxMetaspaceSize=${reported.MaxMetaspaceSize} ` +
         `ReservedCodeCacheSize=${reported.ReservedCodeCacheSize} ThreadStackSize=` +
         `${reported.ThreadStackSize} MaxDirectMemorySize=${reported.MaxDirectMemorySize} ` +
         `(${mismatches.length} mismatches)`,

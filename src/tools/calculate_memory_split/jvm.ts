@@ -40,7 +40,13 @@ export function printFlagsFinal(
               message: `${java} did not finish within ${timeoutMs} ms`,
             });
           }
-          const firstLines = stderr.trim().split("\n").slice(0, 3).join(" | ");
+          // HotSpot prints some refusals (a too-small stack) on stdout, others on stderr.
+          const firstLines = `${stdout}\n${stderr}`
+            .split("\n")
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0)
+            .slice(0, 3)
+            .join(" | ");
           return resolve({
             ok: false,
             reason: "rejected",
@@ -57,7 +63,7 @@ export function printFlagsFinal(
 export function parseFlags(output: string): Map<string, string> {
   const flags = new Map<string, string>();
   for (const line of output.split("\n")) {
-    const match = /^\s*\S+\s+(\w+)\s+:?=\s*(\S*)\s+\{/.exec(line);
+    const match = /^\s*\S+\s+(\w+)\s+:?=\s*(.*?)\s*\{/.exec(line);
     if (match) flags.set(match[1]!, match[2]!);
   }
   return flags;

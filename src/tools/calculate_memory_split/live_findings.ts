@@ -78,7 +78,9 @@ export function jvmFindings(plan: Plan, live: LiveCheck): Finding[] {
     findings.push({
       code: "MEM016",
       severity: "low",
-      title: `The JVM's default heap is ${formatBytes(measured)}, not the predicted ${formatBytes(plan.defaultHeapBytes)}`,
+      title:
+        `The JVM's default heap is ${formatBytes(measured)}, not the predicted ` +
+        formatBytes(plan.defaultHeapBytes),
       detail:
         "This JVM's ergonomics differ from JDK 17's MaxRAMPercentage=25 rule (another " +
         "version or vendor, or a machine smaller than the limit); the measured value counts.",
@@ -135,7 +137,9 @@ export function processFindings(plan: Plan, processes: readonly ProcessMemory[])
     findings.push({
       code: "MEM015",
       severity: over ? "critical" : "high",
-      title: `Measured processes hold ${formatBytes(totalRss)} of the ${formatBytes(plan.limit.bytes)} limit`,
+      title:
+        `Measured processes hold ${formatBytes(totalRss)} of the ` +
+        `${formatBytes(plan.limit.bytes)} limit`,
       detail: over
         ? "Their resident memory already exceeds the limit; the kernel will OOM-kill one."
         : "Their resident memory is above 90% of the limit; the next spike gets one killed.",

@@ -55,7 +55,7 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-function round1(value: number): number {
+export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 

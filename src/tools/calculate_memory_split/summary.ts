@@ -14,7 +14,8 @@ export function summarize(plan: Plan, live: LiveCheck, findings: readonly Findin
       `${formatBytes(budget.total_bytes)}, ${formatBytes(budget.over_commit_bytes)} more than ` +
       `the ${limit} limit, so no heap fits.`
     : `Split ${limit} for ${plan.workload}: heap ${formatBytes(budget.heap_bytes)}, metaspace ` +
-      `${formatBytes(budget.metaspace_bytes)}, code cache ${formatBytes(budget.code_cache_bytes)}, ` +
+      `${formatBytes(budget.metaspace_bytes)}, ` +
+      `code cache ${formatBytes(budget.code_cache_bytes)}, ` +
       `${plan.budgetInput.threadCount} thread stacks ${formatBytes(budget.thread_stacks_bytes)}` +
       (budget.native_reserve_bytes > 0
         ? `, XGBoost native ${formatBytes(budget.native_reserve_bytes)}`

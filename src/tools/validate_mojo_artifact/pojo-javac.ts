@@ -30,7 +30,11 @@ export async function compileAndMeasure(
     const sourcePath = join(workDir, basename(fileName));
     await writeFile(sourcePath, javaSource);
     const outDir = join(workDir, "classes");
-    const result = await run(javacCommand(), ["-proc:none", "-nowarn", "-d", outDir, sourcePath], signal);
+    const result = await run(
+      javacCommand(),
+      ["-proc:none", "-nowarn", "-d", outDir, sourcePath],
+      signal,
+    );
     if (result.spawnError) return { kind: "no-javac", reason: result.spawnError };
     if (result.exitCode !== 0) {
       const tooLarge = codeTooLarge(result.stderr, javaSource);
@@ -70,17 +74,22 @@ interface RunResult {
 
 function run(command: string, args: string[], signal: AbortSignal): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    execFile(command, args, { signal, timeout: 120_000, maxBuffer: 4 << 20 }, (error, _, stderr) => {
-      if (error && "code" in error && error.code === "ENOENT") {
-        resolvePromise({ exitCode: -1, stderr, spawnError: `${command} not found` });
-        return;
-      }
-      if (error?.name === "AbortError") {
-        resolvePromise({ exitCode: -1, stderr, spawnError: "javac was cancelled" });
-        return;
-      }
-      const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolvePromise({ exitCode, stderr: String(stderr) });
-    });
+    execFile(
+      command,
+      args,
+      { signal, timeout: 120_000, maxBuffer: 4 << 20 },
+      (error, _, stderr) => {
+        if (error && "code" in error && error.code === "ENOENT") {
+          resolvePromise({ exitCode: -1, stderr, spawnError: `${command} not found` });
+          return;
+        }
+        if (error?.name === "AbortError") {
+          resolvePromise({ exitCode: -1, stderr, spawnError: "javac was cancelled" });
+          return;
+        }
+        const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolvePromise({ exitCode, stderr: String(stderr) });
+      },
+    );
   });
 }

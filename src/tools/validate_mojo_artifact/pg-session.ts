@@ -1,0 +1,77 @@
+import pg from "pg";
+import { redactUrl } from "../../infra/config.js";
+import { UnreachableError, errorMessage } from "../../infra/errors.js";
+
+export type Query = <Row extends object>(sql: string, params?: unknown[]) => Promise<Row[]>;
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Runs `work` inside one read-only transaction with statement and lock timeouts, so nothing it
+ * sends can change or lock the feature store. On abort the running statement is cancelled on
+ * the server (pg_cancel_backend from a second connection) and the connection is closed.
+ */
+export async function withReadOnlySession<T>(
+  url: string,
+  targetName: string,
+  options: { statementTimeoutMs: number; signal: AbortSignal },
+  work: (query: Query) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: "ml-optimizer validate_mojo_artifact",
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new UnreachableError(
+      `could not connect to postgres at ${redactUrl(url)} (${errorMessage(error)}); check that ` +
+        `the server is up, the host, port, database and credentials of target \`${targetName}\`, ` +
+        "and that this machine may reach it",
+      { cause: error },
+    );
+  }
+  // A client error after connect (server restart, network) must not crash the process.
+  client.on("error", () => undefined);
+
+  const backendPid = await client
+    .query<{ pid: number }>("SELECT pg_backend_pid() AS pid")
+    .then((result) => result.rows[0]!.pid);
+  const onAbort = () => {
+    void cancelBackend(url, backendPid).finally(() => client.end().catch(() => undefined));
+  };
+  options.signal.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    options.signal.throwIfAborted();
+    await client.query("BEGIN READ ONLY");
+    const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs));
+    await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+    await client.query(`SET LOCAL lock_timeout = ${Math.min(timeoutMs, 2_000)}`);
+    const query: Query = async <Row extends object>(sql: string, params: unknown[] = []) => {
+      options.signal.throwIfAborted();
+      const result = await client.query<Row>(sql, params);
+      return result.rows;
+    };
+    const value = await work(query);
+    await client.query("ROLLBACK");
+    return value;
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function cancelBackend(url: string, pid: number): Promise<void> {
+  const canceller = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await canceller.connect();
+    await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+  } catch {
+    // Closing the main connection below still stops the statement at its next check.
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
+}
