@@ -1,7 +1,7 @@
 // Rewrites the tool reference in README.md from the built registry: `npm run docs`.
 // `--check` only reports whether README.md is current (exit 1 when it is not).
 import { readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { URL, fileURLToPath } from "node:url";
 
 const readmePath = fileURLToPath(new URL("../README.md", import.meta.url));
 const { tools } = await import("../dist/server/registry.js");

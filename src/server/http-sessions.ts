@@ -9,10 +9,7 @@ interface Session {
 }
 
 function jsonRpcError(status: number, message: string): Response {
-  return Response.json(
-    { jsonrpc: "2.0", error: { code: -32000, message }, id: null },
-    { status },
-  );
+  return Response.json({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler } from "@modelcontextprotocol/server";
+import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server";
 import { errorMessage } from "../infra/errors.js";
+import { LegacySessions } from "./http-sessions.js";
 import { visibleTools } from "./registry.js";
 import { createMcpServer, serverName, type McpServerOptions } from "./server.js";
 
@@ -85,16 +86,23 @@ function forbid(res: ServerResponse, message: string): void {
 
 /**
  * Serves MCP over Streamable HTTP at /mcp for both protocol eras: 2026-07-28 requests on a
- * per-request server, 2025-era requests on the SDK's stateless fallback. GET /health answers
- * container health checks.
+ * per-request server, 2025-era clients on a server per session. GET /health answers container
+ * health checks.
  */
 export async function serveHttp(options: HttpServeOptions): Promise<HttpServerHandle> {
   const host = options.host ?? "127.0.0.1";
   const allowedHosts = options.allowedHosts ?? [];
   const log = options.log.child("http");
   const onerror = (error: Error) => log.warn(errorMessage(error));
-  const mcp = createMcpHandler(() => createMcpServer(options), { onerror });
-  const handleMcp = toNodeHandler(mcp, { onerror });
+  const modern = createMcpHandler(() => createMcpServer(options), { legacy: "reject", onerror });
+  const legacy = new LegacySessions(options, log);
+  const handleMcp = toNodeHandler(
+    {
+      fetch: async (request: Request) =>
+        (await isLegacyRequest(request)) ? legacy.fetch(request) : modern.fetch(request),
+    },
+    { onerror },
+  );
   const toolCount = (options.tools ?? visibleTools(options.config.read_only)).length;
   let port = options.port;
 
@@ -145,7 +153,8 @@ export async function serveHttp(options: HttpServeOptions): Promise<HttpServerHa
   return {
     url: `http://${urlHost}:${port}${mcpPath}`,
     close: async () => {
-      await mcp.close();
+      await modern.close();
+      await legacy.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
     },

@@ -1,6 +1,6 @@
 import { InMemoryTransport } from "@modelcontextprotocol/client";
 import { serveStdio as serveSdkStdio } from "@modelcontextprotocol/server/stdio";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { serveHttp, type HttpServerHandle } from "../../src/server/http.js";
 import { createMcpServer } from "../../src/server/server.js";

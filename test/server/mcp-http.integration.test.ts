@@ -16,13 +16,22 @@ contractSuite("Streamable HTTP", async (era) => {
   return { client, close: () => client.close() };
 });
 
-/** A raw POST with chosen Host and Origin headers; fetch would not let a test set Host. */
+/** A raw initialize with chosen Host and Origin headers; fetch would not let a test set Host. */
 function post(
   headers: Record<string, string>,
   path = "/mcp",
 ): Promise<{ status: number; body: string }> {
   const url = new URL(server.url);
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-11-25",
+      capabilities: {},
+      clientInfo: { name: "header-check", version: "1.0.0" },
+    },
+  });
   return new Promise((resolvePromise, reject) => {
     const req = request(
       {

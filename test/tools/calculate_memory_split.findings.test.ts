@@ -105,7 +105,7 @@ describe("findings about the split", () => {
     ).not.toContain("MEM002");
   });
 
-  it("MEM003: the 25% default heap is info when unknown and medium when the service runs on it", () => {
+  it("MEM003: the 25% default heap is info when unknown, medium when running on it", () => {
     const unknown = only(
       planFindings(plan({ workload: "mojo-scoring", limit: 4 * GiB })),
       "MEM003",

@@ -117,7 +117,7 @@ describe.skipIf(javaMissing)("calculate_memory_split against the real JVM", () =
     }
   });
 
-  it("aligns a large heap so the JVM does not round it up, and flags lost compressed oops", async () => {
+  it("aligns a big heap so the JVM keeps it, and flags lost compressed oops", async () => {
     const report = await run({ workload: "h2o-training", memory_limit: "48Gi" });
     const { budget, live_check: live } = report.details;
     expect(budget.total_bytes).toBe(48 * GiB);
@@ -137,6 +137,16 @@ describe.skipIf(javaMissing)("calculate_memory_split against the real JVM", () =
     expect(refused?.detail).toMatch(/thread stack size specified is too small/);
     expect(report.status).toBe("fail");
     expect(report.details.live_check).toBeNull();
+  });
+
+  it("refuses a java that is not a java binary", async () => {
+    const result = await invokeTool(
+      calculateMemorySplit,
+      { workload: "mojo-scoring", memory_limit: "1Gi", java: "/bin/rm" },
+      { config: defaultConfig(), log: silentLogger },
+    );
+    expect(result).toMatchObject({ ok: false, kind: "input" });
+    expect(!result.ok && result.message).toMatch(/^java: "\/bin\/rm" is not a java binary/);
   });
 
   it("runs the java of a configured target", async () => {
@@ -173,7 +183,7 @@ describe("calculate_memory_split without a JVM", () => {
     const report = await run({
       workload: "mojo-scoring",
       memory_limit: "1Gi",
-      java: join(scratch, "no-such-java"),
+      java: join(scratch, "no-jdk", "bin", "java"),
     });
     expect(report.details.budget.total_bytes).toBe(GiB);
     expect(report.details.live_check).toBeNull();
@@ -188,7 +198,7 @@ describe("calculate_memory_split without a JVM", () => {
 });
 
 describe("calculate_memory_split reading the machine", () => {
-  const noJava = { java: join(scratch, "no-such-java") };
+  const noJava = { java: join(scratch, "no-jdk", "bin", "java") };
 
   it("reads the limit from cgroup v2 memory.max", async () => {
     const tool = fakeMachine("v2", {
@@ -209,7 +219,7 @@ describe("calculate_memory_split reading the machine", () => {
     expect(report.details.memory_limit).toMatchObject({ bytes: GiB, source: "cgroup-v1" });
   });
 
-  it('falls back to MemTotal when memory.max is "max" or v1 is unlimited, and says so', async () => {
+  it('falls back to MemTotal when memory.max is "max" or v1 unlimited, saying so', async () => {
     const unlimitedV2 = fakeMachine("max", {
       "cgroup/memory.max": "max\n",
       "proc/meminfo": meminfo,

@@ -212,13 +212,13 @@ describe("JVM options and PrintFlagsFinal output", () => {
   it("parses PrintFlagsFinal lines and names each flag the JVM changed", () => {
     const output = [
       "[Global flags]",
-      "   size_t MaxHeapSize                              = 440401920                  {product} {command line, ergonomic}",
-      "   size_t MaxMetaspaceSize                         = 109850800                  {product} {command line}",
-      "    uintx ReservedCodeCacheSize                    = 251658240               {pd product} {command line}",
-      "     intx ThreadStackSize                          = 1024                    {pd product} {command line}",
-      " uint64_t MaxDirectMemorySize                      = 10485760                   {product} {command line}",
-      "     bool UseG1GC                                  = true                       {product} {ergonomic}",
-      "    ccstr AbortVMOnException                       =                            {diagnostic} {default}",
+      "   size_t MaxHeapSize   = 440401920   {product} {command line, ergonomic}",
+      "   size_t MaxMetaspaceSize   = 109850800   {product} {command line}",
+      "   uintx ReservedCodeCacheSize   = 251658240   {pd product} {command line}",
+      "   intx ThreadStackSize   = 1024   {pd product} {command line}",
+      " uint64_t MaxDirectMemorySize   = 10485760   {product} {command line}",
+      "   bool UseG1GC   = true   {product} {ergonomic}",
+      "   ccstr AbortVMOnException   =   {diagnostic} {default}",
     ].join("\n");
     const flags = parseFlags(output);
     expect(flags.get("AbortVMOnException")).toBe("");

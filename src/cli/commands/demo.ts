@@ -69,7 +69,7 @@ function demoSteps(mojoPath: string | undefined): { steps: DemoStep[]; skipped: 
     steps.splice(2, 0, {
       name: "validate a MOJO artifact",
       tool: "validate_mojo_artifact",
-      input: { mojo_path: mojoPath },
+      input: { path: mojoPath },
     });
   } else {
     skipped.push("validate_mojo_artifact (no MOJO under fixtures/mojos or ../shared/fixtures)");

@@ -77,6 +77,7 @@ export function parseBooster(bytes: Uint8Array, featureCount: number, where: str
   cursor.skip(LEARNER_RESERVED_INTS * 4, "learner reserved");
   const objective = cursor.string("objective name");
   const kind = cursor.string("booster name");
+  if (numClass < 0) throw new MojoError("corrupt", `${where}: num_class is ${numClass}`);
   const outputGroups = numClass === 0 ? 1 : numClass;
   if (numFeature > featureCount) {
     throw new MojoError(
@@ -104,8 +105,17 @@ export function parseBooster(bytes: Uint8Array, featureCount: number, where: str
     );
   }
   const trees = readTrees(cursor, kind, outputGroups, savedWithPbuffer !== 0, featureCount, where);
-  const retainedBytes =
-    trees.left.byteLength * 4 + trees.value.byteLength + trees.groupTrees.byteLength * 3;
+  const retainedBytes = [
+    trees.left,
+    trees.right,
+    trees.missing,
+    trees.feature,
+    trees.value,
+    trees.roots,
+    trees.groupStart,
+    trees.groupTrees,
+    trees.dartWeights,
+  ].reduce((sum, array) => sum + array.byteLength, 0);
   return { ...base, kind, trees, linearWeights: new Float32Array(0), retainedBytes };
 }
 

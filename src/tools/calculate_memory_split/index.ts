@@ -1,4 +1,6 @@
+import { basename } from "node:path";
 import { resolveTarget } from "../../infra/config.js";
+import { InputError } from "../../infra/errors.js";
 import { defineTool, type ToolContext } from "../contract.js";
 import { isOverCommitted, jvmDefaultMaxRamBytes } from "./budget.js";
 import { planFindings } from "./findings.js";
@@ -134,10 +136,21 @@ async function memoryLimit(
   return detectMemoryLimit({ cgroupRoot, procRoot });
 }
 
+/**
+ * A configured java target, else a path or command whose file name is `java`: the live check
+ * passes JVM options to it, which must never reach some other program.
+ */
 function javaCommand(input: Input, context: ToolContext): string {
   if (input.java === undefined) return "java";
   if (context.config.targets[input.java]) {
     return resolveTarget(context.config, "java", input.java, "java").url;
+  }
+  if (!/^java(\.exe)?$/.test(basename(input.java))) {
+    throw new InputError(
+      "java",
+      `"${input.java}" is not a java binary; pass the path of a \`java\` executable ` +
+        "(e.g. /usr/lib/jvm/java-17-openjdk-amd64/bin/java) or a java target from the config",
+    );
   }
   return input.java;
 }
