@@ -2,13 +2,16 @@
 // `--check` only reports whether README.md is current (exit 1 when it is not).
 import { readFileSync, writeFileSync } from "node:fs";
 import { URL, fileURLToPath } from "node:url";
+import { format, resolveConfig } from "prettier";
 
 const readmePath = fileURLToPath(new URL("../README.md", import.meta.url));
 const { tools } = await import("../dist/server/registry.js");
 const { renderToolDocs, replaceToolDocs } = await import("../dist/report/render-tool-docs.js");
 
 const current = readFileSync(readmePath, "utf8");
-const updated = replaceToolDocs(current, renderToolDocs(tools));
+// Formatted as the CI format check expects, so generating never breaks `format:check`.
+const options = { ...(await resolveConfig(readmePath)), filepath: readmePath };
+const updated = await format(replaceToolDocs(current, renderToolDocs(tools)), options);
 
 if (process.argv.includes("--check")) {
   if (updated !== current) {

@@ -20,7 +20,7 @@ interface JsonSchema {
 }
 
 function typeOf(schema: JsonSchema): string {
-  if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(" \\| ");
+  if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(" | ");
   if (schema.anyOf) return [...new Set(schema.anyOf.map(typeOf))].join(" or ");
   if (schema.type === "array") return `${schema.items ? typeOf(schema.items) : "value"}[]`;
   if (Array.isArray(schema.type)) return schema.type.join(" or ");
@@ -42,11 +42,12 @@ function inputTable(tool: ToolDefinition): string {
   const schema = z.toJSONSchema(publicInputSchema(tool), { io: "input" }) as JsonSchema;
   const required = new Set(schema.required ?? []);
   const rows = Object.entries(schema.properties ?? {}).map(([name, field]) => {
+    const description = (field.description ?? "").replace(/([^.!?])$/, "$1.");
     const fallback =
       field.default === undefined ? "" : ` Default \`${JSON.stringify(field.default)}\`.`;
     return (
       `| \`${name}\` | ${cell(typeOf(field))}${range(field)} | ` +
-      `${required.has(name) ? "yes" : ""} | ${cell((field.description ?? "") + fallback)} |`
+      `${required.has(name) ? "yes" : ""} | ${cell(description + fallback)} |`
     );
   });
   return ["| field | type | required | meaning |", "|---|---|---|---|", ...rows].join("\n");

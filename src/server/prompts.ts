@@ -112,7 +112,8 @@ function epicPlan(skill: Skill, epic: Epic, served: ReadonlySet<string>): string
   const tools = epic.tools.filter((tool) => served.has(tool));
   const missing = epic.tools.filter((tool) => !served.has(tool));
   return [
-    `Work on epic ${epic.id} (${epic.name}, size ${epic.size}) of the ${skill.frontmatter.name} skill.`,
+    `Work on epic ${epic.id} (${epic.name}, size ${epic.size}) ` +
+      `of the ${skill.frontmatter.name} skill.`,
     tools.length > 0
       ? `Measure first with: ${tools.join(", ")}.`
       : "No tool for this epic is served yet; work from the epic's text.",

@@ -67,7 +67,7 @@ describe.each(eras)("cancel and progress, protocol %s", (era) => {
   let http: HttpServerHandle | undefined;
   afterAll(() => http?.close());
 
-  it("stops a tool over Streamable HTTP when the client cancels after its first progress", async () => {
+  it("stops a tool over Streamable HTTP when the client cancels after a progress", async () => {
     await cancelsThrough(async (_era, waiting) => {
       await http?.close();
       http = await serveHttp({ ...serverOptions({ tools: [waiting.tool] }), port: 0 });

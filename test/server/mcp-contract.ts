@@ -43,7 +43,7 @@ export function contractSuite(transport: string, connect: (era: Era) => Promise<
       expect(client.getInstructions()).toContain("suggest_tools");
     });
 
-    it("lists exactly the registry's tools, in order, with annotations from their intent", async () => {
+    it("lists the registry's tools in order, with annotations from their intent", async () => {
       const listed = (await client.listTools()).tools;
       expect(listed.map((tool) => tool.name)).toEqual(tools.map((tool) => tool.name));
       for (const tool of tools) {

@@ -210,6 +210,21 @@ describe("calculate_memory_split reading the machine", () => {
     expect(report.details.budget.total_bytes).toBe(2 * GiB);
   });
 
+  it("prefers the process's own cgroup when /proc/self/cgroup names one", async () => {
+    const tool = fakeMachine("own", {
+      "proc/self/cgroup": "0::/kubepods/pod-1/scorer\n",
+      "cgroup/memory.max": "max\n",
+      "cgroup/kubepods/pod-1/scorer/memory.max": "3221225472\n",
+      "proc/meminfo": meminfo,
+    });
+    const report = await run({ workload: "mojo-scoring", ...noJava }, tool);
+    expect(report.details.memory_limit).toEqual({
+      bytes: 3 * GiB,
+      source: "cgroup-v2",
+      path: join(scratch, "own", "cgroup", "kubepods/pod-1/scorer/memory.max"),
+    });
+  });
+
   it("reads the limit from cgroup v1 when there is no v2 file", async () => {
     const tool = fakeMachine("v1", {
       "cgroup/memory/memory.limit_in_bytes": "1073741824\n",

@@ -146,7 +146,8 @@ describe("validate_mojo_artifact against a PostgreSQL feature store", () => {
     const active = async () =>
       (
         await admin.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()",
+          "SELECT count(*)::int AS n FROM pg_stat_activity " +
+            "WHERE query LIKE $1 AND pid <> pg_backend_pid()",
           [`%${marker}%`],
         )
       ).rows[0].n as number;

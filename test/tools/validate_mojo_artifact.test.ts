@@ -8,6 +8,8 @@ import { silentLogger } from "../../src/infra/logger.js";
 import type { Report } from "../../src/report/report.js";
 import { invokeTool } from "../../src/server/invoke.js";
 import { validateMojoArtifact } from "../../src/tools/validate_mojo_artifact/index.js";
+import { estimateMethodSizes } from "../../src/tools/validate_mojo_artifact/pojo-estimate.js";
+import { compileAndMeasure } from "../../src/tools/validate_mojo_artifact/pojo-javac.js";
 import type { ValidateMojoDetails } from "../../src/tools/validate_mojo_artifact/schema.js";
 import { H2O3_ROOT, SKIP_REASON, fixturesMissing } from "../mojo/fixtures.js";
 
@@ -132,7 +134,7 @@ describe("validate_mojo_artifact on a POJO", () => {
     expect(result.details.pojo.largest_method_bytes).toBeLessThan(65_535);
   });
 
-  it("estimates a POJO that needs h2o-genmodel to compile, and says it is an estimate", async () => {
+  it("estimates a POJO that needs h2o-genmodel to compile, and says so", async () => {
     const pojoPath = join(scratch, "GenModelPojo.java");
     writeFileSync(pojoPath, `import hex.genmodel.GenModel;\n${hugeTreePojo("GenModelPojo", 11)}`);
     const result = await report({
@@ -142,6 +144,23 @@ describe("validate_mojo_artifact on a POJO", () => {
     expect(result.details.pojo.measured_by).toBe("estimate");
     expect(result.details.pojo.note).toMatch(/estimated/);
     expect(codesOf(result)).toContain("MOJO010");
+  });
+});
+
+describe("POJO size estimate", () => {
+  it("lands within 25% of javac's bytecode size for a tree method", async () => {
+    const source = hugeTreePojo("EstimatePojo", 9);
+    const compiled = await compileAndMeasure(
+      source,
+      "EstimatePojo.java",
+      new AbortController().signal,
+    );
+    expect(compiled.kind).toBe("compiled");
+    if (compiled.kind !== "compiled") return;
+    const measured = compiled.methods.find((method) => method.method === "score0")!.codeBytes;
+    const estimated = estimateMethodSizes(source).find((method) => method.method === "score0")!;
+    expect(estimated.className).toBe("EstimatePojo");
+    expect(Math.abs(estimated.estimatedBytes - measured) / measured).toBeLessThan(0.25);
   });
 });
 

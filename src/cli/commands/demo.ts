@@ -46,7 +46,7 @@ export function demoMojoPath(root = packageRoot): string | undefined {
   return existsSync(shared) ? shared : undefined;
 }
 
-function demoSteps(mojoPath: string | undefined): { steps: DemoStep[]; skipped: string[] } {
+function demoSteps(mojoPath: string | undefined) {
   const steps: DemoStep[] = [
     {
       name: "memory split: FastAPI + MOJO scoring in 4Gi",
@@ -65,6 +65,7 @@ function demoSteps(mojoPath: string | undefined): { steps: DemoStep[]; skipped: 
     },
   ];
   const skipped: string[] = [];
+  const skippedTools: string[] = [];
   if (mojoPath) {
     steps.splice(2, 0, {
       name: "validate a MOJO artifact",
@@ -73,21 +74,23 @@ function demoSteps(mojoPath: string | undefined): { steps: DemoStep[]; skipped: 
     });
   } else {
     skipped.push("validate_mojo_artifact (no MOJO under fixtures/mojos or ../shared/fixtures)");
+    skippedTools.push("validate_mojo_artifact");
   }
-  return { steps, skipped };
+  return { steps, skipped, skippedTools };
 }
 
 async function demo(options: { verbose?: boolean }): Promise<number> {
   const { config, secrets } = loadCliConfig(undefined);
   const log = cliLogger(logLevelFor(config, options.verbose), secrets);
-  const { steps, skipped } = demoSteps(demoMojoPath());
+  const { steps, skipped, skippedTools } = demoSteps(demoMojoPath());
 
   const runnable = steps.filter((step) => {
     if (findTool(step.tool)) return true;
     skipped.push(`${step.tool} (not in this build)`);
     return false;
   });
-  const demoed = new Set(steps.map((step) => step.tool));
+  // A tool the demo covers but had to skip is already in `skipped` with its reason.
+  const demoed = new Set([...steps.map((step) => step.tool), ...skippedTools]);
   const needServices = tools.filter((tool) => !demoed.has(tool.name)).map((tool) => tool.name);
   if (needServices.length) {
     skipped.push(`${needServices.join(", ")} (need a live service; point a target at one)`);

@@ -26,15 +26,23 @@ export interface LimitPaths {
 
 /**
  * The container's memory limit as the JVM and the Paketo calculator find it: cgroup v2
- * memory.max, then cgroup v1 memory.limit_in_bytes, then the machine's MemTotal.
+ * memory.max, then cgroup v1 memory.limit_in_bytes, then the machine's MemTotal. Inside a
+ * container the files sit at the cgroup root; on a host without a cgroup namespace they sit in
+ * the process's own cgroup (from /proc/self/cgroup), which is tried first.
  */
 export async function detectMemoryLimit(paths: LimitPaths): Promise<DetectedLimit> {
+  const own = await ownCgroupPaths(paths.procRoot);
+  const v2Folders = [...new Set([own.v2, "/"].filter((path) => path !== undefined))];
+  const v1Folders = [...new Set([own.v1, "/"].filter((path) => path !== undefined))];
   const candidates = [
-    { source: "cgroup-v2" as const, path: join(paths.cgroupRoot, "memory.max") },
-    {
+    ...v2Folders.map((folder) => ({
+      source: "cgroup-v2" as const,
+      path: join(paths.cgroupRoot, folder, "memory.max"),
+    })),
+    ...v1Folders.map((folder) => ({
       source: "cgroup-v1" as const,
-      path: join(paths.cgroupRoot, "memory", "memory.limit_in_bytes"),
-    },
+      path: join(paths.cgroupRoot, "memory", folder, "memory.limit_in_bytes"),
+    })),
   ];
   let unlimitedReason: string | null = null;
   for (const candidate of candidates) {
@@ -42,14 +50,15 @@ export async function detectMemoryLimit(paths: LimitPaths): Promise<DetectedLimi
     if (text === undefined) continue;
     const value = text.trim();
     if (value === "max") {
-      unlimitedReason = `${candidate.path} is "max"`;
-      break;
+      unlimitedReason ??= `${candidate.path} is "max"`;
+      continue;
     }
     const bytes = Number(value);
     if (!Number.isFinite(bytes) || !/^\d+$/.test(value)) continue;
     if (bytes >= unlimitedThresholdBytes) {
-      unlimitedReason = `${candidate.path} is ${value} (no limit)`;
-      break;
+      // A cgroup without a limit can still sit under a parent that has one.
+      unlimitedReason ??= `${candidate.path} is ${value} (no limit)`;
+      continue;
     }
     return { bytes, source: candidate.source, path: candidate.path, unlimitedReason: null };
   }
@@ -74,6 +83,15 @@ export async function readMemTotalBytes(meminfoPath: string): Promise<number> {
     );
   }
   return Number(match[1]) * 1024;
+}
+
+/** The cgroup paths of the process running this tool, for v2 (`0::`) and v1 (`memory`). */
+async function ownCgroupPaths(procRoot: string): Promise<{ v2?: string; v1?: string }> {
+  const text = (await readOptional(join(procRoot, "self", "cgroup"))) ?? "";
+  return {
+    v2: /^0::(\/.*)$/m.exec(text)?.[1],
+    v1: /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(text)?.[1],
+  };
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

@@ -100,7 +100,7 @@ export async function readJsonbKeys(
             ? "boolean"
             : "other";
     if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
-    entry.type = `jsonb ${entry.kinds.map((k) => (k === "numeric" ? "number" : k === "text" ? "string" : k)).join("|")}`;
+    entry.type = `jsonb ${entry.kinds.map(jsonTypeName).join("|")}`;
     columns.set(row.key, entry);
   }
   return { rowsSampled: rows[0]?.sampled ?? 0, columns };
@@ -142,4 +142,9 @@ export async function sampleJsonbLevels(
     [sampleRows, key, cap],
   );
   return { values: rows.map((row) => row.level), truncated: rows.length >= cap };
+}
+
+function jsonTypeName(kind: StoreKind): string {
+  if (kind === "numeric") return "number";
+  return kind === "text" ? "string" : kind;
 }

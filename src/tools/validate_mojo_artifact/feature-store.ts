@@ -83,7 +83,8 @@ export async function snapshotStore(
     }
     if (request.jsonbColumn === null) {
       const counted = await query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quoteTableName(request.table)} LIMIT $1) s`,
+        `SELECT count(*)::int AS n
+           FROM (SELECT 1 FROM ${quoteTableName(request.table)} LIMIT $1) s`,
         [request.sampleRows],
       );
       rowsSampled = counted[0]?.n ?? 0;
@@ -199,8 +200,9 @@ function storeFindings(
           "will not match the domain and score as missing.",
       evidence: { feature, model_type: modelType, store_type: storeType },
       fix: jsonb
-        ? `Write ${feature} as a JSON ${numeric ? "number" : "string"} in the pipeline; to repair ` +
-          `stored rows: UPDATE ${table} SET ${quoteIdent(jsonb)} = jsonb_set(${quoteIdent(jsonb)}, ` +
+        ? `Write ${feature} as a JSON ${numeric ? "number" : "string"} in the pipeline; ` +
+          `to repair stored rows: UPDATE ${table} SET ${quoteIdent(jsonb)} = ` +
+          `jsonb_set(${quoteIdent(jsonb)}, ` +
           `'{${feature}}', to_jsonb((${quoteIdent(jsonb)} ->> ${quoteLiteral(feature)})` +
           `${numeric ? "::double precision" : ""})) WHERE jsonb_typeof(${quoteIdent(jsonb)} -> ` +
           `${quoteLiteral(feature)}) = '${numeric ? "string" : "number"}';`
@@ -217,7 +219,9 @@ function storeFindings(
     findings.push({
       code: codes.unseenLevels,
       severity: "medium",
-      title: `${entry.levels.length}${entry.truncated ? "+" : ""} levels of ${entry.feature} in the store are unknown to the model`,
+      title:
+        `${entry.levels.length}${entry.truncated ? "+" : ""} levels of ${entry.feature} ` +
+        "in the store are unknown to the model",
       detail:
         `Sampled values ${shown.map((level) => `"${level}"`).join(", ")}` +
         `${entry.levels.length > shown.length ? ", ..." : ""} are not in the model's domain; ` +

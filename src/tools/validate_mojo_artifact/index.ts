@@ -214,4 +214,3 @@ function auxFindings(inspection: Inspection): Finding[] {
     },
   ];
 }
-

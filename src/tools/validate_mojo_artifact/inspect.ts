@@ -99,7 +99,9 @@ export function inspectMojo(path: string): Inspection {
         code: codes.unsupportedAlgorithm,
         severity: "high",
         title: `This runtime cannot score ${result.meta.algorithm} MOJOs`,
-        detail: `${errorMessage(error)}. Integrity and schema checks ran; parity and latency did not.`,
+        detail:
+          `${errorMessage(error)}. Integrity and schema checks ran; ` +
+          "parity and latency did not.",
         evidence: { algorithm: result.meta.algorithm, mojo_version: result.meta.mojoVersion },
         fix: "Validate this model with h2o-genmodel's PredictCsv on the JVM instead.",
       });
@@ -131,7 +133,8 @@ function checkVersion(
     supported,
     h2o_version: h2oVersion,
   };
-  const detail = `${algo} format ${mojoVersion ?? "missing"}, runtime reads up to ${maximum ?? "?"}`;
+  const readable = maximum ?? "?";
+  const detail = `${algo} format ${mojoVersion ?? "missing"}, runtime reads up to ${readable}`;
   if (check("format version supported", supported, detail)) {
     if (mojoVersion !== null && Number(mojoVersion) < 1.2 && ["gbm", "drf"].includes(algo)) {
       result.findings.push(legacyFormat(algo, mojoVersion, h2oVersion));

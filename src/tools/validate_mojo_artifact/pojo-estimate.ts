@@ -40,8 +40,12 @@ const FAR_JUMP_GROWTH = 1.45;
 export function estimateMethodSizes(source: string): EstimatedMethod[] {
   const code = blankCommentsAndStrings(source);
   const methods: EstimatedMethod[] = [];
-  const header =
-    /(?:^|[;{}])\s*((?:(?:public|private|protected|static|final|synchronized|abstract)\s+)*)([\w<>[\],.\s]+?)\s+(\w+)\s*\(([^()]*)\)\s*(?:throws\s+[\w.,\s]+)?\{/g;
+  const modifiers = "(?:(?:public|private|protected|static|final|synchronized|abstract)\\s+)*";
+  const header = new RegExp(
+    `(?:^|[;{}])\\s*(${modifiers})([\\w<>[\\],.\\s]+?)\\s+(\\w+)\\s*\\(([^()]*)\\)` +
+      "\\s*(?:throws\\s+[\\w.,\\s]+)?\\{",
+    "g",
+  );
   const classHeader = /\bclass\s+(\w+)/g;
   const classStarts = [...code.matchAll(classHeader)].map((match) => ({
     name: match[1]!,

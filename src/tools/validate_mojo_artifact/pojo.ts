@@ -100,7 +100,9 @@ function overLimit(details: PojoDetails, how: string): Finding {
   return {
     code: codes.pojoMethodTooLarge,
     severity: "high",
-    title: `The POJO's ${details.largest_method ?? "largest method"} is over javac's 64 KB method limit`,
+    title:
+      `The POJO's ${details.largest_method ?? "largest method"} is over ` +
+      "javac's 64 KB method limit",
     detail:
       `${details.methods_over_limit} method(s) exceed ${METHOD_LIMIT_BYTES} bytes of bytecode ` +
       `(${how}); the POJO cannot be compiled, so it cannot be deployed as it is.`,

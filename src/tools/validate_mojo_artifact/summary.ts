@@ -64,7 +64,8 @@ export function summarize(
     const p = details.parity;
     parts.push(
       p.mismatched_values + p.mismatched_labels === 0
-        ? `Matches the expected predictions on ${p.rows_compared} rows (max diff ${p.max_abs_diff.toPrecision(2)}).`
+        ? `Matches the expected predictions on ${p.rows_compared} rows ` +
+            `(max diff ${p.max_abs_diff.toPrecision(2)}).`
         : `Differs from the expected predictions: ${p.mismatched_values} values, ` +
             `${p.mismatched_labels} labels over ${p.rows_compared} rows.`,
     );
