@@ -30,7 +30,8 @@ export function outputColumns(meta: MojoMetadata): string[] {
       throw new MojoError(
         "unsupported-algorithm",
         `cannot write predictions for a ${meta.category} model; ` +
-          "score supports Binomial, Multinomial, Ordinal, Regression, AnomalyDetection and Clustering",
+          "score supports Binomial, Multinomial, Ordinal, Regression, AnomalyDetection " +
+          "and Clustering",
       );
   }
 }

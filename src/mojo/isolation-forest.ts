@@ -51,6 +51,8 @@ interface PathSettings {
 class IsolationForestModel implements MojoModel {
   readonly predsSize: number;
   readonly retainedBytes: number;
+  /** The row's features copied into a Float64Array, so the tree walk sees one array type. */
+  private readonly features: Float64Array;
 
   constructor(
     readonly meta: MojoMetadata,
@@ -59,17 +61,20 @@ class IsolationForestModel implements MojoModel {
   ) {
     this.predsSize = settings.outputAnomalyFlag ? 3 : 2;
     this.retainedBytes = forestBytes(forest);
+    this.features = new Float64Array(meta.nFeatures);
   }
 
   score(row: ArrayLike<number>, preds: Float64Array): Float64Array {
     const { maxPathLength, minPathLength, outputAnomalyFlag, threshold } = this.settings;
     checkScoreArgs(this.meta, row, preds, outputAnomalyFlag ? 3 : 1);
+    const features = this.features;
+    for (let column = 0; column < features.length; column++) features[column] = row[column]!;
 
     let totalPathLength = 0;
     const groups = this.forest.treeGroups;
     for (let group = 0; group < groups; group++) {
       const root = this.forest.roots[group]!;
-      if (root !== NO_TREE) totalPathLength += scoreTree(this.forest, root, row);
+      if (root !== NO_TREE) totalPathLength += scoreTree(this.forest, root, features);
     }
 
     // Java derives the mean only when the caller's array has room for it.

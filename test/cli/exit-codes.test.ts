@@ -80,7 +80,7 @@ describe.concurrent("check", () => {
   writeFileSync(join(workDir, "question.json"), onTopic);
   const config = writeConfig("checks.yaml", checks + "\n");
 
-  it("writes JUnit XML with one testcase per check and a failure per finding at fail-on", async () => {
+  it("writes JUnit XML: a testcase per check, a failure per finding at fail-on", async () => {
     const output = join(workDir, "junit.xml");
     const result = await runCli([
       "check",
@@ -150,7 +150,8 @@ describe.skipIf(!canReachOut)("unreachable targets and secrets", () => {
     const port = await closedPort();
     const config = writeConfig(
       "secret.yaml",
-      `targets:\n  feature_store:\n    url: postgres://app:${password}@127.0.0.1:${port}/features\n`,
+      "targets:\n  feature_store:\n" +
+        `    url: postgres://app:${password}@127.0.0.1:${port}/features\n`,
     );
     const input = JSON.stringify({ path: mojoPath, postgres_url: "feature_store", table: "f" });
     for (const json of [[], ["--json"]]) {

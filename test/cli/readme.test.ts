@@ -11,7 +11,7 @@ const readmePath = join(repoRoot, "README.md");
 const readme = readFileSync(readmePath, "utf8");
 
 describe("README", () => {
-  it("has the tool reference the registry generates (run `npm run docs` when this fails)", async () => {
+  it("has the tool reference the registry generates (`npm run docs` fixes it)", async () => {
     const regenerated = replaceToolDocs(readme, renderToolDocs(tools));
     // The generator formats with Prettier, as the format check in CI would.
     const options = { ...(await resolveConfig(readmePath)), filepath: readmePath };

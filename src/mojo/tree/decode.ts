@@ -4,6 +4,7 @@ import {
   NA_LEFT,
   NA_VS_REST,
   NO_TREE,
+  packForest,
   RANGE_CHECKED,
   type Forest,
 } from "./forest.js";
@@ -43,7 +44,7 @@ export function decodeForest(source: MojoSource, layout: ForestLayout): Forest {
       if (domain) levelLimit[column] = domain.length;
     }
   }
-  return { ...builder.finish(), scoring, roots, levelLimit, ...layoutCounts(layout) };
+  return packForest({ ...builder.finish(), scoring, roots, levelLimit, ...layoutCounts(layout) });
 }
 
 function layoutCounts(layout: ForestLayout): { treeGroups: number; treesPerGroup: number } {
@@ -223,7 +224,17 @@ class ForestBuilder {
     return this.readNode(reader, bitsetNode);
   }
 
-  finish(): Omit<Forest, "scoring" | "roots" | "levelLimit" | "treeGroups" | "treesPerGroup"> {
+  finish(): Omit<
+    Forest,
+    | "scoring"
+    | "roots"
+    | "levelLimit"
+    | "treeGroups"
+    | "treesPerGroup"
+    | "packed"
+    | "packedThreshold"
+    | "bitsetEnd"
+  > {
     return {
       column: Int32Array.from(this.column),
       flags: Uint8Array.from(this.flags),

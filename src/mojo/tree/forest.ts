@@ -40,7 +40,23 @@ export interface Forest {
   readonly leafValue: Float64Array;
   /** Per column: its number of levels, or +Infinity when numeric (format >= 1.20 only). */
   readonly levelLimit: Float64Array;
+  /**
+   * The scoring copy of the node table, four int32 per node so one step reads one cache line:
+   * `column * 4 + kind`, the threshold's float32 bits, the left and the right child.
+   */
+  readonly packed: Int32Array;
+  /** `packed` seen as float32, to read the thresholds. */
+  readonly packedThreshold: Float32Array;
+  /** For FAST_BITSET nodes: levels past `bitsetFirstLevel` that are in range and in the domain. */
+  readonly bitsetEnd: Int32Array;
 }
+
+/** Node kinds in `packed`, each a shortcut equal to the general rules for its nodes. */
+const NUMERIC_NA_LEFT = 0;
+const NUMERIC_NA_RIGHT = 1;
+/** A bitset split whose range and domain checks collapse into `bitsetEnd`. */
+const FAST_BITSET = 2;
+const GENERAL = 3;
 
 export function forestBytes(forest: Forest): number {
   const arrays = [
@@ -57,6 +73,8 @@ export function forestBytes(forest: Forest): number {
     forest.bitsetBytes,
     forest.leafValue,
     forest.levelLimit,
+    forest.packed,
+    forest.bitsetEnd,
   ];
   return arrays.reduce((sum, array) => sum + array.byteLength, 0);
 }
@@ -78,32 +96,91 @@ export class NegativeLevelError extends Error {
   }
 }
 
-/** One tree's prediction for `row`; `root` must not be NO_TREE. */
-export function scoreTree(forest: Forest, root: number, row: ArrayLike<number>): number {
-  const { column, flags, threshold, left, right, scoring } = forest;
+type UnpackedForest = Omit<Forest, "packed" | "packedThreshold" | "bitsetEnd">;
+
+/** Adds the scoring copy of the node table, choosing each node's kind once. */
+export function packForest(forest: UnpackedForest): Forest {
+  const nodeCount = forest.column.length;
+  const packed = new Int32Array(nodeCount * 4);
+  const packedThreshold = new Float32Array(packed.buffer);
+  const bitsetEnd = new Int32Array(nodeCount);
+  for (let node = 0; node < nodeCount; node++) {
+    const column = forest.column[node]!;
+    const kind = nodeKind(forest, node);
+    if (kind === FAST_BITSET) {
+      const inDomain = forest.levelLimit[column]! - forest.bitsetFirstLevel[node]!;
+      bitsetEnd[node] = Math.max(0, Math.min(forest.bitsetLevels[node]!, inDomain));
+    }
+    packed[node * 4] = column * 4 + kind;
+    packedThreshold[node * 4 + 1] = forest.threshold[node]!;
+    packed[node * 4 + 2] = forest.left[node]!;
+    packed[node * 4 + 3] = forest.right[node]!;
+  }
+  return { ...forest, packed, packedThreshold, bitsetEnd };
+}
+
+function nodeKind(forest: UnpackedForest, node: number): number {
+  const flags = forest.flags[node]!;
+  if (forest.scoring === 0) {
+    // Format 1.00 sends out-of-range levels left and throws on negative ones.
+    if ((flags & (NA_VS_REST | BITSET_SPLIT)) !== 0) return GENERAL;
+  } else if ((flags & NA_VS_REST) !== 0) {
+    return GENERAL;
+  } else if ((flags & BITSET_SPLIT) !== 0) {
+    const ownRange = (flags & RANGE_CHECKED) !== 0 && forest.rangeNode[node] === node;
+    return ownRange ? FAST_BITSET : GENERAL;
+  } else if (forest.levelLimit[forest.column[node]!] !== Infinity) {
+    // A threshold on a factor still sends levels past its domain the NA way.
+    return GENERAL;
+  }
+  // The two numeric shortcuts differ from `value >= threshold` when the threshold is NaN.
+  if (Number.isNaN(forest.threshold[node])) return GENERAL;
+  return (flags & NA_LEFT) !== 0 ? NUMERIC_NA_LEFT : NUMERIC_NA_RIGHT;
+}
+
+/**
+ * One tree's prediction for `row`; `root` must not be NO_TREE. The numeric kinds need no NaN
+ * test: a comparison with NaN is false, which picks the NA side by how it is written.
+ */
+export function scoreTree(forest: Forest, root: number, row: Float64Array): number {
+  const packed = forest.packed;
+  const thresholds = forest.packedThreshold;
   let node = root;
   while (node >= 0) {
-    const value = row[column[node]!]!;
-    const nodeFlags = flags[node]!;
+    const at = node << 2;
+    const columnKind = packed[at]!;
+    const value = row[columnKind >> 2]!;
+    const kind = columnKind & 3;
     let goRight: boolean;
-    if (value !== value) {
-      goRight = (nodeFlags & NA_LEFT) === 0;
-    } else if (scoring === 0) {
-      goRight = decideFormat100(forest, node, nodeFlags, value);
-    } else if (isOutOfRange(forest, node, nodeFlags, value)) {
-      goRight = (nodeFlags & NA_LEFT) === 0;
-    } else if ((nodeFlags & NA_VS_REST) !== 0) {
-      goRight = false;
-    } else if ((nodeFlags & BITSET_SPLIT) !== 0) {
-      goRight = bitIsSet(forest, node, javaInt(value));
-    } else {
-      goRight = value >= threshold[node]!;
-    }
-    node = goRight ? right[node]! : left[node]!;
+    if (kind === NUMERIC_NA_LEFT) goRight = value >= thresholds[at + 1]!;
+    else if (kind === NUMERIC_NA_RIGHT) goRight = !(value < thresholds[at + 1]!);
+    else if (kind === FAST_BITSET) goRight = decideBitset(forest, node, value);
+    else goRight = decideGeneral(forest, node, value);
+    node = packed[at + (goRight ? 3 : 2)]!;
   }
   return forest.leafValue[-node - 1]!;
 }
 
+function decideBitset(forest: Forest, node: number, value: number): boolean {
+  if (value !== value) return (forest.flags[node]! & NA_LEFT) === 0;
+  const offset = javaInt(value) - forest.bitsetFirstLevel[node]!;
+  if (offset < 0 || offset >= forest.bitsetEnd[node]!) {
+    return (forest.flags[node]! & NA_LEFT) === 0;
+  }
+  const byte = forest.bitsetBytes[forest.bitsetStart[node]! + (offset >> 3)]!;
+  return (byte & (1 << (offset & 7))) !== 0;
+}
+
+/** Every rule of the format's tree walker, for the nodes no shortcut covers. */
+function decideGeneral(forest: Forest, node: number, value: number): boolean {
+  const nodeFlags = forest.flags[node]!;
+  if (value !== value) return (nodeFlags & NA_LEFT) === 0;
+  if (forest.scoring === 0) return decideFormat100(forest, node, nodeFlags, value);
+  if (isOutOfRange(forest, node, nodeFlags, value)) return (nodeFlags & NA_LEFT) === 0;
+  if ((nodeFlags & NA_VS_REST) !== 0) return false;
+  if ((nodeFlags & BITSET_SPLIT) !== 0) return bitIsSet(forest, node, javaInt(value));
+  return value >= forest.threshold[node]!;
+}
 function decideFormat100(forest: Forest, node: number, nodeFlags: number, value: number): boolean {
   if ((nodeFlags & NA_VS_REST) !== 0) return false;
   if ((nodeFlags & BITSET_SPLIT) === 0) return value >= forest.threshold[node]!;

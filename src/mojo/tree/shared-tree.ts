@@ -70,6 +70,8 @@ class SharedTreeModel implements MojoModel {
   readonly retainedBytes: number;
   private readonly predsWritten: number;
   private readonly sumSlotOffset: number;
+  /** The row's features copied into a Float64Array, so the tree walk sees one array type. */
+  private readonly features: Float64Array;
 
   constructor(
     readonly meta: MojoMetadata,
@@ -80,20 +82,26 @@ class SharedTreeModel implements MojoModel {
     this.predsWritten = meta.nClasses === 1 ? 1 : meta.nClasses + 1;
     this.sumSlotOffset = meta.nClasses === 1 ? 0 : 1;
     this.retainedBytes = forestBytes(forest);
+    this.features = new Float64Array(meta.nFeatures);
   }
 
   score(row: ArrayLike<number>, preds: Float64Array, offset = 0): Float64Array {
     checkScoreArgs(this.meta, row, preds, this.predsWritten);
+    const features = this.features;
+    for (let column = 0; column < features.length; column++) features[column] = row[column]!;
     preds.fill(0);
-    const { roots, treeGroups, treesPerGroup } = this.forest;
+    const forest = this.forest;
+    const roots = forest.roots;
+    const treeGroups = forest.treeGroups;
     try {
-      for (let classIndex = 0; classIndex < treesPerGroup; classIndex++) {
+      for (let classIndex = 0; classIndex < forest.treesPerGroup; classIndex++) {
         const slot = this.sumSlotOffset + classIndex;
+        // Java adds the trees' float leaves to a double in group order; so do we, for parity.
         let sum = preds[slot]!;
         const first = classIndex * treeGroups;
         for (let group = 0; group < treeGroups; group++) {
           const root = roots[first + group]!;
-          if (root !== NO_TREE) sum += scoreTree(this.forest, root, row);
+          if (root !== NO_TREE) sum += scoreTree(forest, root, features);
         }
         preds[slot] = sum;
       }
