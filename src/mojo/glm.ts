@@ -111,6 +111,11 @@ class SingleEtaGlm implements MojoModel {
   readonly predsSize: number;
   readonly retainedBytes: number;
   private readonly defaultThreshold: number;
+  private readonly predsWritten: number;
+  /** The numeric columns' coefficients and means, in column order, so eta is a straight loop. */
+  private readonly numericBeta: Float64Array;
+  private readonly numericMeans: Float64Array;
+  private readonly intercept: number;
 
   constructor(
     readonly meta: MojoMetadata,
@@ -120,24 +125,35 @@ class SingleEtaGlm implements MojoModel {
     info: InfoReader,
   ) {
     this.predsSize = binomial ? 3 : 2;
+    this.predsWritten = binomial ? 3 : 1;
     this.retainedBytes = glm.beta.byteLength + glm.catOffsets.byteLength;
     this.defaultThreshold = info.number("default_threshold", 0.5);
+    // h2o-genmodel takes the numeric count from beta's length, not from `nums`.
+    const numericStart = glm.catOffsets[glm.cats]!;
+    const numericCount = Math.max(0, glm.beta.length - 1 - numericStart);
+    this.numericBeta = glm.beta.slice(numericStart, numericStart + numericCount);
+    this.numericMeans = new Float64Array(numericCount).fill(NaN);
+    if (glm.meanImputation) this.numericMeans.set(glm.numMeans.subarray(0, numericCount));
+    this.intercept = glm.beta[glm.beta.length - 1]!;
   }
 
   score(row: ArrayLike<number>, preds: Float64Array, offset = 0): Float64Array {
-    checkScoreArgs(this.meta, row, preds, this.binomial ? 3 : 1);
+    checkScoreArgs(this.meta, row, preds, this.predsWritten);
     const glm = this.glm;
-    const beta = glm.beta;
     let eta = 0.0;
     for (let column = 0; column < glm.cats; column++) {
       const index = levelCoefficient(glm, column, imputed(glm, row, column));
-      if (index >= 0) eta += beta[index]!;
+      if (index >= 0) eta += glm.beta[index]!;
     }
-    const numericOffset = glm.catOffsets[glm.cats]! - glm.cats;
-    for (let column = glm.cats; column < beta.length - 1 - numericOffset; column++) {
-      eta += beta[numericOffset + column]! * imputed(glm, row, column);
+    const numericBeta = this.numericBeta;
+    const numericMeans = this.numericMeans;
+    const cats = glm.cats;
+    for (let i = 0; i < numericBeta.length; i++) {
+      const value = row[cats + i]!;
+      // Without mean imputation the means are NaN, so a missing value stays missing.
+      eta += numericBeta[i]! * (value === value ? value : numericMeans[i]!);
     }
-    eta += beta[beta.length - 1]!;
+    eta += this.intercept;
     eta += offset;
 
     const mu = this.linkInverse(eta);

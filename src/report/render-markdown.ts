@@ -1,4 +1,4 @@
-import type { Finding } from "./report.js";
+import { severityRank, type Finding, type Severity } from "./report.js";
 import { formatEvidence, formatValue, type RunResult } from "./render-text.js";
 
 const statusBadge: Record<string, string> = { pass: "PASS", warn: "WARN", fail: "FAIL" };
@@ -46,8 +46,15 @@ export function renderResultMarkdown(result: RunResult): string {
   return parts.join("\n\n") + "\n";
 }
 
-export function renderResultsMarkdown(results: readonly RunResult[]): string {
-  const passed = results.filter((result) => result.report?.status === "pass").length;
-  const header = `# ml-optimizer check\n\n${passed} of ${results.length} checks passed.\n`;
+export function renderResultsMarkdown(results: readonly RunResult[], failOn: Severity): string {
+  const passed = results.filter(
+    (result) =>
+      result.report?.findings.every(
+        (finding) => severityRank(finding.severity) < severityRank(failOn),
+      ) ?? false,
+  ).length;
+  const header =
+    `# ml-optimizer check\n\n${passed} of ${results.length} checks passed ` +
+    `(failing at ${failOn} and above).\n`;
   return [header, ...results.map(renderResultMarkdown)].join("\n");
 }

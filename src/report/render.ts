@@ -27,7 +27,7 @@ export function renderResults(
     case "text":
       return renderResultsText(results);
     case "markdown":
-      return renderResultsMarkdown(results);
+      return renderResultsMarkdown(results, failOn);
     case "json":
       return renderResultsJson(results);
     case "junit":

@@ -14,13 +14,25 @@ export const timeoutField = z
   .optional()
   .describe("Time budget in milliseconds; the tool stops and cleans up when it runs out");
 
-/** The input schema callers see: the tool's own fields plus the shared time budget. */
-export function publicInputSchema(tool: ToolDefinition) {
+// Built once per tool: zod compiles a schema on first parse, which costs more than most calls.
+const inputSchemas = new WeakMap<ToolDefinition, ReturnType<typeof extendInput>>();
+const outputSchemas = new WeakMap<ToolDefinition, ReturnType<typeof reportSchema>>();
+
+function extendInput(tool: ToolDefinition) {
   return tool.inputSchema.extend({ timeout_ms: timeoutField });
 }
 
+/** The input schema callers see: the tool's own fields plus the shared time budget. */
+export function publicInputSchema(tool: ToolDefinition) {
+  let schema = inputSchemas.get(tool);
+  if (!schema) inputSchemas.set(tool, (schema = extendInput(tool)));
+  return schema;
+}
+
 export function publicOutputSchema(tool: ToolDefinition) {
-  return reportSchema(tool.detailsSchema);
+  let schema = outputSchemas.get(tool);
+  if (!schema) outputSchemas.set(tool, (schema = reportSchema(tool.detailsSchema)));
+  return schema;
 }
 
 export type Invocation =

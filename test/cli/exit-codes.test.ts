@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -94,7 +94,6 @@ describe.concurrent("check", () => {
       "info",
     ]);
     expect(result.code).toBe(1);
-    const { readFileSync } = await import("node:fs");
     const xml = junitParser.parse(readFileSync(output, "utf8")) as {
       testsuites: { tests: string; failures: string; testsuite: { testcase: JunitCase[] } };
     };
@@ -113,6 +112,13 @@ describe.concurrent("check", () => {
     const result = await runCli(["check", "-c", config]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("suggest_tools: PASS");
+  });
+
+  it("writes markdown that counts the checks failing at the threshold", async () => {
+    const result = await runCli(["check", "-c", config, "-f", "markdown", "--fail-on", "info"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("1 of 2 checks passed (failing at info and above).");
+    expect(result.stdout).toContain("| info | `SKL001` |");
   });
 
   it("prints one JSON document with every check", async () => {
