@@ -1,4 +1,5 @@
 /** The native MOJO runtime: load an H2O MOJO and score rows without a JVM. */
+import { asBlockScorer } from "./block.js";
 import { MojoError, type MojoModel } from "./types.js";
 
 export * from "./types.js";
@@ -39,6 +40,13 @@ export function scoreBatch(
   const offsets = options.offsets;
   if (offsets !== undefined && offsets.length !== rowCount) {
     throw new MojoError("bad-row", `${offsets.length} offsets given for ${rowCount} rows`);
+  }
+
+  const blockScorer = asBlockScorer(model);
+  if (flat && blockScorer !== null && rowWidth >= model.meta.nFeatures) {
+    const output = new Float64Array(rowCount * predsSize);
+    blockScorer.scoreBlock(rows, rowWidth, 0, rowCount, offsets, output);
+    return output;
   }
 
   // Plain loops instead of fill/set: for a few values the builtin calls cost more than the copy.

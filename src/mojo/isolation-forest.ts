@@ -74,7 +74,7 @@ class IsolationForestModel implements MojoModel {
     const groups = this.forest.treeGroups;
     for (let group = 0; group < groups; group++) {
       const root = this.forest.roots[group]!;
-      if (root !== NO_TREE) totalPathLength += scoreTree(this.forest, root, features);
+      if (root !== NO_TREE) totalPathLength += scoreTree(this.forest, root, features, 0);
     }
 
     // Java derives the mean only when the caller's array has room for it.

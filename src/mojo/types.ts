@@ -26,11 +26,7 @@ export interface ModelIni {
 }
 
 export type MojoErrorReason =
-  | "unsupported-version"
-  | "unsupported-algorithm"
-  | "missing-file"
-  | "corrupt"
-  | "bad-row";
+  "unsupported-version" | "unsupported-algorithm" | "missing-file" | "corrupt" | "bad-row";
 
 export class MojoError extends Error {
   readonly reason: MojoErrorReason;

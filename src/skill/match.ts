@@ -79,14 +79,59 @@ function containsRun(words: readonly string[], run: readonly string[]): boolean 
 
 type PhraseMatch = "whole" | "scattered" | "none";
 
-/**
- * "whole": the phrase's words appear together and in order. "scattered": all its content words
- * appear somewhere in the question ("latency of inference" for "inference latency").
- */
-export function matchPhrase(questionWords: readonly string[], phrase: string): PhraseMatch {
-  const phraseWords = normalise(phrase);
-  if (containsRun(questionWords, phraseWords)) return "whole";
-  const content = contentWords(phraseWords);
+/** A phrase of the skill with everything that does not depend on the question worked out. */
+interface PreparedPhrase {
+  text: string;
+  words: string[];
+  content: string[];
+  /** The stemmed words joined: phrases equal once stemmed share it. */
+  key: string;
+}
+
+interface PreparedEntry {
+  entry: Superpower;
+  /** The entry's phrases then its name, each stemmed form once. */
+  phrases: PreparedPhrase[];
+  /** Content words of the phrases (not the name), for single shared words. */
+  phraseWords: ReadonlySet<string>;
+}
+
+interface PreparedSkill {
+  entries: PreparedEntry[];
+  triggerKeys: ReadonlySet<string>;
+  triggers: PreparedPhrase[];
+}
+
+function preparePhrase(text: string): PreparedPhrase {
+  const words = normalise(text);
+  return { text, words, content: contentWords(words), key: words.join(" ") };
+}
+
+// A loaded skill never changes, so its phrases are stemmed once rather than on every question.
+const preparedSkills = new WeakMap<Skill, PreparedSkill>();
+
+function prepared(skill: Skill): PreparedSkill {
+  let ready = preparedSkills.get(skill);
+  if (ready) return ready;
+  const { frontmatter } = skill;
+  const entries = [...frontmatter.superpowers, ...frontmatter.supporting_tools].map((entry) => {
+    const seenKeys = new Set<string>();
+    const phrases = [...entry.phrases, entry.name]
+      .map(preparePhrase)
+      // "stale prediction" and "stale predictions" are one phrase once stemmed; count it once.
+      .filter((phrase) => !seenKeys.has(phrase.key) && seenKeys.add(phrase.key));
+    const phraseWords = new Set(entry.phrases.flatMap((text) => preparePhrase(text).content));
+    return { entry, phrases, phraseWords };
+  });
+  const triggers = frontmatter.triggers.map(preparePhrase);
+  ready = { entries, triggers, triggerKeys: new Set(triggers.map((trigger) => trigger.key)) };
+  preparedSkills.set(skill, ready);
+  return ready;
+}
+
+function matchPrepared(questionWords: readonly string[], phrase: PreparedPhrase): PhraseMatch {
+  if (containsRun(questionWords, phrase.words)) return "whole";
+  const { content } = phrase;
   if (content.length > 1 && content.every((word) => questionWords.includes(word))) {
     return "scattered";
   }
@@ -94,11 +139,19 @@ export function matchPhrase(questionWords: readonly string[], phrase: string): P
 }
 
 /**
+ * "whole": the phrase's words appear together and in order. "scattered": all its content words
+ * appear somewhere in the question ("latency of inference" for "inference latency").
+ */
+export function matchPhrase(questionWords: readonly string[], phrase: string): PhraseMatch {
+  return matchPrepared(questionWords, preparePhrase(phrase));
+}
+
+/**
  * Longer phrases say more: a whole three-word phrase weighs 1.5, a single word 1. The card's
  * triggers are what hosts route on, so a phrase that is also a trigger weighs a quarter more.
  */
-function phraseWeight(phrase: string, match: PhraseMatch, isTrigger: boolean): number {
-  const length = Math.min(normalise(phrase).length, 3);
+function phraseWeight(phrase: PreparedPhrase, match: PhraseMatch, isTrigger: boolean): number {
+  const length = Math.min(phrase.words.length, 3);
   const whole = (1 + 0.25 * (length - 1)) * (isTrigger ? 1.25 : 1);
   return match === "whole" ? whole : 0.75 * whole;
 }
@@ -107,7 +160,7 @@ const sharedWordWeight = 0.2;
 
 function scoreEntry(
   questionWords: readonly string[],
-  entry: Superpower,
+  { entry, phrases, phraseWords }: PreparedEntry,
   triggerKeys: ReadonlySet<string>,
   spelling: ReadonlyMap<string, string>,
 ): Suggestion | undefined {
@@ -115,23 +168,16 @@ function scoreEntry(
   const matched: string[] = [];
   const covered = new Set<string>();
 
-  const seenKeys = new Set<string>();
-  for (const phrase of [...entry.phrases, entry.name]) {
-    // "stale prediction" and "stale predictions" are one phrase once stemmed; count it once.
-    const key = normalise(phrase).join(" ");
-    if (seenKeys.has(key)) continue;
-    seenKeys.add(key);
-
-    const match = matchPhrase(questionWords, phrase);
+  for (const phrase of phrases) {
+    const match = matchPrepared(questionWords, phrase);
     if (match === "none") continue;
-    raw += phraseWeight(phrase, match, triggerKeys.has(key));
-    if (phrase !== entry.name) matched.push(phrase);
-    for (const word of normalise(phrase)) covered.add(word);
+    raw += phraseWeight(phrase, match, triggerKeys.has(phrase.key));
+    if (phrase.text !== entry.name) matched.push(phrase.text);
+    for (const word of phrase.words) covered.add(word);
   }
 
   // Single shared words count once each, however many phrases contain them, so one common
   // word ("index") cannot carry a tool on its own.
-  const phraseWords = new Set(entry.phrases.flatMap((phrase) => contentWords(normalise(phrase))));
   const shared = [...new Set(contentWords(questionWords))].filter(
     (word) => phraseWords.has(word) && !covered.has(word),
   );
@@ -162,8 +208,7 @@ export function matchQuestion(
 ): Suggestion[] {
   const minScore = options.minScore ?? defaultMinScore;
   const questionWords = normalise(question);
-  const entries = [...skill.frontmatter.superpowers, ...skill.frontmatter.supporting_tools];
-  const triggerKeys = new Set(skill.frontmatter.triggers.map((t) => normalise(t).join(" ")));
+  const { entries, triggerKeys } = prepared(skill);
   // Reasons quote the user's own spelling, not the stems.
   const spelling = new Map(
     question
@@ -184,7 +229,7 @@ export function matchQuestion(
 /** The skill's triggers the question mentions, whole or with their words scattered. */
 export function matchedTriggers(skill: Skill, question: string): string[] {
   const questionWords = normalise(question);
-  return skill.frontmatter.triggers.filter(
-    (trigger) => matchPhrase(questionWords, trigger) !== "none",
-  );
+  return prepared(skill)
+    .triggers.filter((trigger) => matchPrepared(questionWords, trigger) !== "none")
+    .map((trigger) => trigger.text);
 }

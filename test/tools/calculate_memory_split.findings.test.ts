@@ -46,11 +46,14 @@ const okRun: JvmRun = { ok: true, flags: new Map(), version: "17.0.15" };
 function live(overrides: Partial<LiveCheck>): LiveCheck {
   return {
     java: "java",
+    skipped: false,
     flagsRun: okRun,
+    flagsFromCache: false,
     reported: null,
     mismatches: [],
     defaultRun: okRun,
     measuredDefaultHeapBytes: null,
+    jvmStarts: 2,
     ...overrides,
   };
 }

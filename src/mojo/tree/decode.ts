@@ -28,8 +28,9 @@ export function decodeForest(source: MojoSource, layout: ForestLayout): Forest {
   const scoring = layout.mojoVersion === 1.0 ? 0 : layout.mojoVersion === 1.1 ? 1 : 2;
   const builder = new ForestBuilder(scoring, layout.nFeatures);
   const roots = new Int32Array(layout.treeGroups * layout.treesPerGroup).fill(NO_TREE);
-  for (let group = 0; group < layout.treeGroups; group++) {
-    for (let classIndex = 0; classIndex < layout.treesPerGroup; classIndex++) {
+  // Class-major, the order scoring visits the trees, so one class's trees lie together.
+  for (let classIndex = 0; classIndex < layout.treesPerGroup; classIndex++) {
+    for (let group = 0; group < layout.treeGroups; group++) {
       const name = treeFileName(classIndex, group);
       if (!source.has(name)) continue;
       const reader = new TreeReader(source.bytes(name), `${source.location}: ${name}`);
@@ -233,7 +234,8 @@ class ForestBuilder {
     | "treesPerGroup"
     | "packed"
     | "packedThreshold"
-    | "bitsetEnd"
+    | "fastBitsets"
+    | "bitsetWords"
   > {
     return {
       column: Int32Array.from(this.column),
@@ -246,7 +248,7 @@ class ForestBuilder {
       bitsetLevels: Int32Array.from(this.bitsetLevels),
       rangeNode: Int32Array.from(this.rangeNode),
       bitsetBytes: Uint8Array.from(this.bitsetBytes),
-      leafValue: Float64Array.from(this.leafValue),
+      leafValue: Float32Array.from(this.leafValue),
     };
   }
 }

@@ -37,18 +37,25 @@ export interface Forest {
    */
   readonly rangeNode: Int32Array;
   readonly bitsetBytes: Uint8Array;
-  readonly leafValue: Float64Array;
+  /** Leaf values are float32 in the MOJO; widening on read gives the same doubles as Java. */
+  readonly leafValue: Float32Array;
   /** Per column: its number of levels, or +Infinity when numeric (format >= 1.20 only). */
   readonly levelLimit: Float64Array;
   /**
    * The scoring copy of the node table, four int32 per node so one step reads one cache line:
-   * `column * 4 + kind`, the threshold's float32 bits, the left and the right child.
+   * `column * 4 + kind`, the threshold's float32 bits (for a FAST_BITSET node: its record in
+   * `fastBitsets`), the left and the right child.
    */
   readonly packed: Int32Array;
   /** `packed` seen as float32, to read the thresholds. */
   readonly packedThreshold: Float32Array;
-  /** For FAST_BITSET nodes: levels past `bitsetFirstLevel` that are in range and in the domain. */
-  readonly bitsetEnd: Int32Array;
+  /**
+   * Four int32 per FAST_BITSET node: first level; levels past it that are in range and in the
+   * domain; first word in `bitsetWords`; 1 when a missing or out-of-range value goes right.
+   */
+  readonly fastBitsets: Int32Array;
+  /** Those nodes' bitsets, each starting on a word; level `first + i` is bit i. */
+  readonly bitsetWords: Uint32Array;
 }
 
 /** Node kinds in `packed`, each a shortcut equal to the general rules for its nodes. */
@@ -74,7 +81,8 @@ export function forestBytes(forest: Forest): number {
     forest.leafValue,
     forest.levelLimit,
     forest.packed,
-    forest.bitsetEnd,
+    forest.fastBitsets,
+    forest.bitsetWords,
   ];
   return arrays.reduce((sum, array) => sum + array.byteLength, 0);
 }
@@ -96,27 +104,52 @@ export class NegativeLevelError extends Error {
   }
 }
 
-type UnpackedForest = Omit<Forest, "packed" | "packedThreshold" | "bitsetEnd">;
+type UnpackedForest = Omit<Forest, "packed" | "packedThreshold" | "fastBitsets" | "bitsetWords">;
 
 /** Adds the scoring copy of the node table, choosing each node's kind once. */
 export function packForest(forest: UnpackedForest): Forest {
   const nodeCount = forest.column.length;
   const packed = new Int32Array(nodeCount * 4);
   const packedThreshold = new Float32Array(packed.buffer);
-  const bitsetEnd = new Int32Array(nodeCount);
+  const fastBitsets: number[] = [];
+  const bitsetWords: number[] = [];
   for (let node = 0; node < nodeCount; node++) {
     const column = forest.column[node]!;
     const kind = nodeKind(forest, node);
-    if (kind === FAST_BITSET) {
-      const inDomain = forest.levelLimit[column]! - forest.bitsetFirstLevel[node]!;
-      bitsetEnd[node] = Math.max(0, Math.min(forest.bitsetLevels[node]!, inDomain));
-    }
     packed[node * 4] = column * 4 + kind;
-    packedThreshold[node * 4 + 1] = forest.threshold[node]!;
+    if (kind === FAST_BITSET) {
+      packed[node * 4 + 1] = fastBitsets.length;
+      const firstLevel = forest.bitsetFirstLevel[node]!;
+      const levels = forest.bitsetLevels[node]!;
+      const inDomain = forest.levelLimit[column]! - firstLevel;
+      const naGoesRight = (forest.flags[node]! & NA_LEFT) === 0 ? 1 : 0;
+      const end = Math.max(0, Math.min(levels, inDomain));
+      fastBitsets.push(firstLevel, end, bitsetWords.length, naGoesRight);
+      appendWords(bitsetWords, forest.bitsetBytes, forest.bitsetStart[node]!, (levels + 7) >> 3);
+    } else {
+      packedThreshold[node * 4 + 1] = forest.threshold[node]!;
+    }
     packed[node * 4 + 2] = forest.left[node]!;
     packed[node * 4 + 3] = forest.right[node]!;
   }
-  return { ...forest, packed, packedThreshold, bitsetEnd };
+  return {
+    ...forest,
+    packed,
+    packedThreshold,
+    fastBitsets: Int32Array.from(fastBitsets),
+    bitsetWords: Uint32Array.from(bitsetWords),
+  };
+}
+
+/** Little-endian words from bytes, so bit i of the bitset is bit i % 32 of word i / 32. */
+function appendWords(words: number[], bytes: Uint8Array, start: number, byteCount: number): void {
+  for (let at = 0; at < byteCount; at += 4) {
+    let word = 0;
+    for (let index = 0; index < 4 && at + index < byteCount; index++) {
+      word |= bytes[start + at + index]! << (8 * index);
+    }
+    words.push(word >>> 0);
+  }
 }
 
 function nodeKind(forest: UnpackedForest, node: number): number {
@@ -139,36 +172,41 @@ function nodeKind(forest: UnpackedForest, node: number): number {
 }
 
 /**
- * One tree's prediction for `row`; `root` must not be NO_TREE. The numeric kinds need no NaN
- * test: a comparison with NaN is false, which picks the NA side by how it is written.
+ * One tree's prediction for the row at `rows[rowStart]...`; `root` must not be NO_TREE.
+ * The numeric kinds need no NaN test: a comparison with NaN is false, which picks the NA side
+ * by how it is written.
  */
-export function scoreTree(forest: Forest, root: number, row: Float64Array): number {
+export function scoreTree(
+  forest: Forest,
+  root: number,
+  rows: Float64Array,
+  rowStart: number,
+): number {
   const packed = forest.packed;
   const thresholds = forest.packedThreshold;
   let node = root;
   while (node >= 0) {
     const at = node << 2;
     const columnKind = packed[at]!;
-    const value = row[columnKind >> 2]!;
+    const value = rows[rowStart + (columnKind >> 2)]!;
     const kind = columnKind & 3;
     let goRight: boolean;
     if (kind === NUMERIC_NA_LEFT) goRight = value >= thresholds[at + 1]!;
     else if (kind === NUMERIC_NA_RIGHT) goRight = !(value < thresholds[at + 1]!);
-    else if (kind === FAST_BITSET) goRight = decideBitset(forest, node, value);
+    else if (kind === FAST_BITSET) goRight = decideBitset(forest, packed[at + 1]!, value);
     else goRight = decideGeneral(forest, node, value);
     node = packed[at + (goRight ? 3 : 2)]!;
   }
   return forest.leafValue[-node - 1]!;
 }
 
-function decideBitset(forest: Forest, node: number, value: number): boolean {
-  if (value !== value) return (forest.flags[node]! & NA_LEFT) === 0;
-  const offset = javaInt(value) - forest.bitsetFirstLevel[node]!;
-  if (offset < 0 || offset >= forest.bitsetEnd[node]!) {
-    return (forest.flags[node]! & NA_LEFT) === 0;
-  }
-  const byte = forest.bitsetBytes[forest.bitsetStart[node]! + (offset >> 3)]!;
-  return (byte & (1 << (offset & 7))) !== 0;
+function decideBitset(forest: Forest, record: number, value: number): boolean {
+  const info = forest.fastBitsets;
+  if (value !== value) return info[record + 3] === 1;
+  const offset = javaInt(value) - info[record]!;
+  if (offset < 0 || offset >= info[record + 1]!) return info[record + 3] === 1;
+  const word = forest.bitsetWords[info[record + 2]! + (offset >>> 5)]!;
+  return ((word >>> (offset & 31)) & 1) !== 0;
 }
 
 /** Every rule of the format's tree walker, for the nodes no shortcut covers. */

@@ -6,7 +6,8 @@ import { isOverCommitted, jvmDefaultMaxRamBytes } from "./budget.js";
 import { planFindings } from "./findings.js";
 import { mallocArenaLine } from "./flags.js";
 import { heapSettingsOf, splitJavaOptions, type HeapSettings } from "./java_options.js";
-import { flagMismatches, printFlagsFinal, reportedFlags, type JvmRun } from "./jvm.js";
+import { flagMismatches, reportedFlags, type JvmRun } from "./jvm.js";
+import { askJvm, locateJava } from "./jvm_cache.js";
 import { detectMemoryLimit, readMemTotalBytes, type DetectedLimit } from "./limit.js";
 import { jvmFindings, processFindings, type LiveCheck } from "./live_findings.js";
 import { buildPlan, type Plan } from "./plan.js";
@@ -38,8 +39,10 @@ export function memorySplitTool(options: MemorySplitOptions = {}) {
       "is exactly the limit, and returns the -Xmx/-Xss/-XX flags as a JAVA_TOOL_OPTIONS line. " +
       "Checks the flags with the real `java -XX:+PrintFlagsFinal`, compares with the JVM's " +
       "default heap for the limit, and measures the RSS of given pids. Use it when a JVM, H2O " +
-      "or MOJO scoring container is OOM-killed, or before setting its limits. Reads only; " +
-      "takes a few seconds (two short JVM starts).",
+      "or MOJO scoring container is OOM-killed, or before setting its limits. Reads only. " +
+      "The first check of a java binary takes up to a few seconds (two short JVM starts); " +
+      "the JVM's answers are then reused for the same binary and flags. live_checks=false " +
+      "skips the JVM and the host's /proc/meminfo for a pure calculation in about a millisecond.",
     intent: "read-only",
     openWorld: true,
     inputSchema,
@@ -52,7 +55,10 @@ export function memorySplitTool(options: MemorySplitOptions = {}) {
         `limit ${limit.bytes} B (${formatBytes(limit.bytes)}) from ${limit.source}` +
           (limit.path ? ` ${limit.path}` : ""),
       );
-      const hostMemoryBytes = await readMemTotalBytes(`${procRoot}/meminfo`).catch(() => null);
+      const liveChecks = input.live_checks ?? true;
+      const hostMemoryBytes = liveChecks
+        ? await readMemTotalBytes(`${procRoot}/meminfo`).catch(() => null)
+        : null;
 
       context.progress({ progress: 1, total: totalSteps, message: "measuring processes" });
       const measured: MeasuredProcess[] = [];
@@ -73,9 +79,15 @@ export function memorySplitTool(options: MemorySplitOptions = {}) {
         );
       }
 
-      context.progress({ progress: 3, total: totalSteps, message: "asking the real JVM" });
       const java = javaCommand(input, context);
-      const live = await liveCheck(java, plan, context, javaTimeoutMs);
+      let live: LiveCheck;
+      if (liveChecks) {
+        context.progress({ progress: 3, total: totalSteps, message: "asking the real JVM" });
+        live = await liveCheck(java, plan, context, javaTimeoutMs);
+      } else {
+        context.log.info("live checks off: no JVM started, the flags are unchecked");
+        live = skippedLiveCheck(java);
+      }
 
       context.progress({ progress: 4, total: totalSteps, message: "judging the split" });
       const findings = [
@@ -113,6 +125,7 @@ export function memorySplitTool(options: MemorySplitOptions = {}) {
                   version: live.flagsRun.version,
                   reported: live.reported,
                   mismatches: live.mismatches,
+                  from_cache: live.flagsFromCache,
                 }
               : null,
           processes: processes.map(({ arguments: _arguments, ...process }) => process),
@@ -161,10 +174,12 @@ async function liveCheck(
   context: ToolContext,
   timeoutMs: number,
 ): Promise<LiveCheck> {
+  const binary = locateJava(java);
   const overCommitted = isOverCommitted(plan.budget);
-  const flagsRun: JvmRun | null = overCommitted
+  const flagsAnswer = overCommitted
     ? null
-    : await printFlagsFinal(java, plan.flags, context.signal, timeoutMs);
+    : await askJvm(binary, plan.flags, context.signal, timeoutMs);
+  const flagsRun: JvmRun | null = flagsAnswer?.run ?? null;
   const reported = flagsRun?.ok ? reportedFlags(flagsRun.flags) : null;
   const mismatches =
     reported === null
@@ -185,7 +200,7 @@ async function liveCheck(
         `MaxMetaspaceSize=${reported.MaxMetaspaceSize} ` +
         `ReservedCodeCacheSize=${reported.ReservedCodeCacheSize} ThreadStackSize=` +
         `${reported.ThreadStackSize} MaxDirectMemorySize=${reported.MaxDirectMemorySize} ` +
-        `(${mismatches.length} mismatches)`,
+        `(${mismatches.length} mismatches${flagsAnswer?.fromCache ? ", cached answer" : ""})`,
     );
   } else if (flagsRun && !flagsRun.ok) {
     context.log.info(`flags not checked by a JVM: ${flagsRun.message}`);
@@ -193,26 +208,47 @@ async function liveCheck(
 
   // The JVM caps the memory it sizes its default heap from at MaxRAM (128 GiB by default).
   const maxRamBytes = Math.min(plan.limit.bytes, jvmDefaultMaxRamBytes);
-  const defaultRun = await printFlagsFinal(
-    java,
+  const defaultAnswer = await askJvm(
+    binary,
     [`-XX:MaxRAM=${jvmSize(maxRamBytes)}`],
     context.signal,
     timeoutMs,
   );
+  const defaultRun = defaultAnswer.run;
   const measuredDefaultHeapBytes = defaultRun.ok
     ? (reportedFlags(defaultRun.flags).MaxHeapSize ?? null)
     : null;
   context.log.info(
     `default heap for ${maxRamBytes} B: predicted ${plan.defaultHeapBytes} B, measured ` +
-      `${measuredDefaultHeapBytes ?? "n/a"} B`,
+      `${measuredDefaultHeapBytes ?? "n/a"} B${defaultAnswer.fromCache ? " (cached answer)" : ""}`,
   );
+  const answers = [flagsAnswer, defaultAnswer].filter((answer) => answer !== null);
   return {
     java,
+    skipped: false,
     flagsRun,
+    flagsFromCache: flagsAnswer?.fromCache ?? false,
     reported,
     mismatches,
     defaultRun,
     measuredDefaultHeapBytes,
+    jvmStarts: answers.filter(
+      ({ run, fromCache }) => !fromCache && (run.ok || run.reason !== "missing"),
+    ).length,
+  };
+}
+
+function skippedLiveCheck(java: string): LiveCheck {
+  return {
+    java,
+    skipped: true,
+    flagsRun: null,
+    flagsFromCache: false,
+    reported: null,
+    mismatches: [],
+    defaultRun: null,
+    measuredDefaultHeapBytes: null,
+    jvmStarts: 0,
   };
 }
 

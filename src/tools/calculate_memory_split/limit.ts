@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../infra/errors.js";
 
@@ -94,9 +94,13 @@ async function ownCgroupPaths(procRoot: string): Promise<{ v2?: string; v1?: str
   };
 }
 
+/**
+ * cgroupfs and procfs files are made by the kernel on read and never wait on a disk, so they are
+ * read synchronously: a thread-pool round trip would take longer than the read itself.
+ */
 async function readOptional(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch {
     return undefined;
   }

@@ -6,12 +6,19 @@ import { GiB, formatBytes } from "./sizes.js";
 
 export interface LiveCheck {
   java: string;
-  /** Null when no -Xmx fits, so there was nothing to check. */
+  /** The caller turned live checks off: no JVM ran, so there is nothing to judge. */
+  skipped: boolean;
+  /** Null when no -Xmx fits, so there was nothing to check, or when skipped. */
   flagsRun: JvmRun | null;
+  /** The JVM's answer for these flags came from an earlier identical run in this process. */
+  flagsFromCache: boolean;
   reported: ReportedFlags | null;
   mismatches: string[];
-  defaultRun: JvmRun;
+  /** Null when skipped. */
+  defaultRun: JvmRun | null;
   measuredDefaultHeapBytes: number | null;
+  /** JVMs this call really started (0 when every answer was cached or nothing could run). */
+  jvmStarts: number;
 }
 
 /** Findings from running the real JVM with the computed flags and with no -Xmx. */

@@ -103,6 +103,13 @@ export const inputSchema = z.object({
       "The java binary the live checks run (path, or a java target from the config); " +
         "default `java` on PATH. It runs only `-XX:+PrintFlagsFinal -version`",
     ),
+  live_checks: z
+    .boolean()
+    .optional()
+    .describe(
+      "Run the real JVM with the computed flags and read this machine's MemTotal (default " +
+        "true). false returns the pure calculation at once: no JVM starts, the flags are unchecked",
+    ),
   current_java_options: z
     .string()
     .max(10_000)
@@ -161,9 +168,17 @@ export const detailsSchema = z.object({
       version: z.string().nullable(),
       reported: reportedFlagsSchema,
       mismatches: z.array(z.string()),
+      from_cache: z
+        .boolean()
+        .describe(
+          "True when the answer is reused from an earlier run in this server of the same java " +
+            "binary (same file and modification time) with the same flags",
+        ),
     })
     .nullable()
-    .describe("What the real JVM made of the flags; null when java could not run"),
+    .describe(
+      "What the real JVM made of the flags; null when java could not run or live_checks is false",
+    ),
   processes: z.array(
     z.object({
       pid: z.number(),

@@ -31,6 +31,8 @@ export function summarize(plan: Plan, live: LiveCheck, findings: readonly Findin
       live.mismatches.length === 0
         ? `JVM ${live.flagsRun.version ?? ""} took the flags as given`
         : `JVM ${live.flagsRun.version ?? ""} changed ${live.mismatches.length} of the flags`;
+  } else if (live.skipped) {
+    jvm = "Live checks were off, so no JVM checked the flags";
   } else {
     jvm = "No JVM checked the flags";
   }
@@ -64,6 +66,7 @@ export function metricsOf(
     loaded_classes: plan.loadedClasses.count,
     jvm_threads: plan.budgetInput.threadCount,
     jvm_default_heap_predicted_bytes: plan.defaultHeapBytes,
+    jvm_starts: live.jvmStarts,
   };
   if (live.measuredDefaultHeapBytes !== null) {
     metrics.jvm_default_heap_measured_bytes = live.measuredDefaultHeapBytes;
