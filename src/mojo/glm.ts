@@ -1,4 +1,5 @@
 import { InfoReader } from "./ini.js";
+import type { BlockScorer } from "./block.js";
 import { checkScoreArgs } from "./row.js";
 import { javaInt } from "./tree/forest.js";
 import { MojoError } from "./types.js";
@@ -107,7 +108,7 @@ function imputed(glm: GlmCoefficients, row: ArrayLike<number>, column: number): 
   return column < glm.cats ? glm.catModes[column]! : glm.numMeans[column - glm.cats]!;
 }
 
-class SingleEtaGlm implements MojoModel {
+class SingleEtaGlm implements MojoModel, BlockScorer {
   readonly predsSize: number;
   readonly retainedBytes: number;
   private readonly defaultThreshold: number;
@@ -139,32 +140,55 @@ class SingleEtaGlm implements MojoModel {
 
   score(row: ArrayLike<number>, preds: Float64Array, offset = 0): Float64Array {
     checkScoreArgs(this.meta, row, preds, this.predsWritten);
+    this.writePreds(this.linkInverse(this.eta(row, 0) + offset), preds, 0);
+    return preds;
+  }
+
+  scoreBlock(
+    rows: Float64Array,
+    rowWidth: number,
+    firstRow: number,
+    rowCount: number,
+    offsets: ArrayLike<number> | undefined,
+    output: Float64Array,
+  ): void {
+    const predsSize = this.predsSize;
+    for (let row = firstRow; row < firstRow + rowCount; row++) {
+      const offset = offsets === undefined ? 0 : offsets[row]!;
+      const mu = this.linkInverse(this.eta(rows, row * rowWidth) + offset);
+      this.writePreds(mu, output, row * predsSize);
+    }
+  }
+
+  /** The linear predictor of the row at `row[start]...`, summed in h2o-genmodel's order. */
+  private eta(row: ArrayLike<number>, start: number): number {
     const glm = this.glm;
     let eta = 0.0;
     for (let column = 0; column < glm.cats; column++) {
-      const index = levelCoefficient(glm, column, imputed(glm, row, column));
+      let value = row[start + column]!;
+      if (value !== value && glm.meanImputation) value = glm.catModes[column]!;
+      const index = levelCoefficient(glm, column, value);
       if (index >= 0) eta += glm.beta[index]!;
     }
     const numericBeta = this.numericBeta;
     const numericMeans = this.numericMeans;
-    const cats = glm.cats;
+    const numericStart = start + glm.cats;
     for (let i = 0; i < numericBeta.length; i++) {
-      const value = row[cats + i]!;
+      const value = row[numericStart + i]!;
       // Without mean imputation the means are NaN, so a missing value stays missing.
       eta += numericBeta[i]! * (value === value ? value : numericMeans[i]!);
     }
-    eta += this.intercept;
-    eta += offset;
+    return eta + this.intercept;
+  }
 
-    const mu = this.linkInverse(eta);
+  private writePreds(mu: number, output: Float64Array, at: number): void {
     if (this.binomial) {
-      preds[0] = mu >= this.defaultThreshold ? 1 : 0;
-      preds[1] = 1.0 - mu;
-      preds[2] = mu;
+      output[at] = mu >= this.defaultThreshold ? 1 : 0;
+      output[at + 1] = 1.0 - mu;
+      output[at + 2] = mu;
     } else {
-      preds[0] = mu;
+      output[at] = mu;
     }
-    return preds;
   }
 }
 

@@ -63,7 +63,7 @@ function registerTool(server: McpServer, tool: ToolDefinition, options: McpServe
       title: tool.title,
       description: tool.description,
       inputSchema: advertisedOnly(publicInputSchema(tool)),
-      outputSchema: publicOutputSchema(tool),
+      outputSchema: withCachedJsonSchema(publicOutputSchema(tool)),
       annotations: annotationsFor(tool),
     },
     (args: unknown, ctx: ServerContext) => callTool(tool, args, ctx, options),
@@ -133,18 +133,49 @@ function clientLogger(
   };
 }
 
+type JsonSchemaOptions = Parameters<StandardSchemaWithJSON["~standard"]["jsonSchema"]["input"]>[0];
+type JsonSchema = ReturnType<StandardSchemaWithJSON["~standard"]["jsonSchema"]["input"]>;
+
+// The SDK converts every schema on every tools/list, and the HTTP transport builds a server per
+// request; a tool's schemas never change, so each is converted once per process.
+const convertedSchemas = new WeakMap<z.ZodType, Map<string, JsonSchema>>();
+
+function cachedJsonSchema(
+  schema: z.ZodType,
+  io: "input" | "output",
+  options: JsonSchemaOptions,
+): JsonSchema {
+  let converted = convertedSchemas.get(schema);
+  if (!converted) convertedSchemas.set(schema, (converted = new Map()));
+  const key = `${io} ${JSON.stringify(options)}`;
+  let json = converted.get(key);
+  if (!json) converted.set(key, (json = schema["~standard"].jsonSchema[io](options)));
+  return json;
+}
+
+function jsonSchemaOf(schema: z.ZodType): StandardSchemaWithJSON["~standard"]["jsonSchema"] {
+  return {
+    input: (options) => cachedJsonSchema(schema, "input", options),
+    output: (options) => cachedJsonSchema(schema, "output", options),
+  };
+}
+
+/** The report schema, validated by zod as before, with its JSON Schema converted only once. */
+function withCachedJsonSchema(schema: z.ZodType): StandardSchemaWithJSON {
+  return { "~standard": { ...schema["~standard"], jsonSchema: jsonSchemaOf(schema) } };
+}
+
 /**
  * Advertises the tool's input schema but lets every argument through to invokeTool, which
  * validates once for the server and the command line alike and names each bad field.
  */
 function advertisedOnly(schema: z.ZodObject): StandardSchemaWithJSON {
-  const standard = schema["~standard"];
   return {
     "~standard": {
       version: 1,
       vendor: "ml-optimizer",
       validate: (value: unknown) => ({ value }),
-      jsonSchema: standard.jsonSchema,
+      jsonSchema: jsonSchemaOf(schema),
     },
   };
 }

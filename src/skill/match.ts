@@ -72,7 +72,9 @@ function contentWords(words: readonly string[]): string[] {
 function containsRun(words: readonly string[], run: readonly string[]): boolean {
   if (run.length === 0 || run.length > words.length) return false;
   for (let start = 0; start + run.length <= words.length; start++) {
-    if (run.every((word, offset) => words[start + offset] === word)) return true;
+    let offset = 0;
+    while (offset < run.length && words[start + offset] === run[offset]) offset++;
+    if (offset === run.length) return true;
   }
   return false;
 }
@@ -129,13 +131,21 @@ function prepared(skill: Skill): PreparedSkill {
   return ready;
 }
 
-function matchPrepared(questionWords: readonly string[], phrase: PreparedPhrase): PhraseMatch {
-  if (containsRun(questionWords, phrase.words)) return "whole";
-  const { content } = phrase;
-  if (content.length > 1 && content.every((word) => questionWords.includes(word))) {
-    return "scattered";
-  }
-  return "none";
+/** The question's stemmed words, in order and as a set. */
+interface Question {
+  words: readonly string[];
+  wordSet: ReadonlySet<string>;
+}
+
+function questionOf(words: readonly string[]): Question {
+  return { words, wordSet: new Set(words) };
+}
+
+function matchPrepared(question: Question, phrase: PreparedPhrase): PhraseMatch {
+  // Both kinds of match need every content word; most phrases fail here, cheaply.
+  for (const word of phrase.content) if (!question.wordSet.has(word)) return "none";
+  if (containsRun(question.words, phrase.words)) return "whole";
+  return phrase.content.length > 1 ? "scattered" : "none";
 }
 
 /**
@@ -143,7 +153,7 @@ function matchPrepared(questionWords: readonly string[], phrase: PreparedPhrase)
  * appear somewhere in the question ("latency of inference" for "inference latency").
  */
 export function matchPhrase(questionWords: readonly string[], phrase: string): PhraseMatch {
-  return matchPrepared(questionWords, preparePhrase(phrase));
+  return matchPrepared(questionOf(questionWords), preparePhrase(phrase));
 }
 
 /**
@@ -159,7 +169,7 @@ function phraseWeight(phrase: PreparedPhrase, match: PhraseMatch, isTrigger: boo
 const sharedWordWeight = 0.2;
 
 function scoreEntry(
-  questionWords: readonly string[],
+  question: Question,
   { entry, phrases, phraseWords }: PreparedEntry,
   triggerKeys: ReadonlySet<string>,
   spelling: ReadonlyMap<string, string>,
@@ -169,7 +179,7 @@ function scoreEntry(
   const covered = new Set<string>();
 
   for (const phrase of phrases) {
-    const match = matchPrepared(questionWords, phrase);
+    const match = matchPrepared(question, phrase);
     if (match === "none") continue;
     raw += phraseWeight(phrase, match, triggerKeys.has(phrase.key));
     if (phrase.text !== entry.name) matched.push(phrase.text);
@@ -178,7 +188,7 @@ function scoreEntry(
 
   // Single shared words count once each, however many phrases contain them, so one common
   // word ("index") cannot carry a tool on its own.
-  const shared = [...new Set(contentWords(questionWords))].filter(
+  const shared = contentWords([...question.wordSet]).filter(
     (word) => phraseWords.has(word) && !covered.has(word),
   );
   raw += sharedWordWeight * shared.length;
@@ -207,7 +217,7 @@ export function matchQuestion(
   options: MatchOptions = {},
 ): Suggestion[] {
   const minScore = options.minScore ?? defaultMinScore;
-  const questionWords = normalise(question);
+  const asked = questionOf(normalise(question));
   const { entries, triggerKeys } = prepared(skill);
   // Reasons quote the user's own spelling, not the stems.
   const spelling = new Map(
@@ -219,7 +229,7 @@ export function matchQuestion(
   );
 
   const suggestions = entries
-    .map((entry) => scoreEntry(questionWords, entry, triggerKeys, spelling))
+    .map((entry) => scoreEntry(asked, entry, triggerKeys, spelling))
     .filter((suggestion): suggestion is Suggestion => suggestion !== undefined)
     .filter((suggestion) => suggestion.score >= minScore)
     .sort((a, b) => b.score - a.score);
@@ -228,8 +238,8 @@ export function matchQuestion(
 
 /** The skill's triggers the question mentions, whole or with their words scattered. */
 export function matchedTriggers(skill: Skill, question: string): string[] {
-  const questionWords = normalise(question);
+  const asked = questionOf(normalise(question));
   return prepared(skill)
-    .triggers.filter((trigger) => matchPrepared(questionWords, trigger) !== "none")
+    .triggers.filter((trigger) => matchPrepared(asked, trigger) !== "none")
     .map((trigger) => trigger.text);
 }

@@ -34,12 +34,13 @@ function oneByOne(model: MojoModel, flat: Float64Array, offsets: number[]): numb
   return out;
 }
 
-describe.skipIf(fixturesMissing)(`batch scoring of tree models (${SKIP_REASON})`, () => {
+describe.skipIf(fixturesMissing)(`batch scoring of GBM, DRF and GLM (${SKIP_REASON})`, () => {
   const cases = [
     ["multinomial GBM, 1.40", mojoland("gbm", "1.40", "titanic"), "titanic"],
     ["GBM, format 1.10", mojoland("gbm", "1.10", "titanic"), "titanic"],
     ["DRF, 1.40", mojoland("drf", "1.40", "titanic"), "titanic"],
     ["binomial GBM", join(H2O3_ROOT, "mojos/gbm_prostate.zip"), "prostate"],
+    ["binomial GLM", join(H2O3_ROOT, "mojos/glm_prostate.zip"), "prostate"],
   ] as const;
 
   for (const [label, mojoPath, dataset] of cases) {

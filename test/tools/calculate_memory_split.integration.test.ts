@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import {
   memorySplitTool,
 } from "../../src/tools/calculate_memory_split/index.js";
 import { printFlagsFinal, reportedFlags } from "../../src/tools/calculate_memory_split/jvm.js";
+import { clearJvmAnswers } from "../../src/tools/calculate_memory_split/jvm_cache.js";
 import type { Details } from "../../src/tools/calculate_memory_split/schema.js";
 import { GiB, MiB } from "../../src/tools/calculate_memory_split/sizes.js";
 
@@ -175,6 +176,87 @@ describe.skipIf(javaMissing)("calculate_memory_split against the real JVM", () =
       },
     );
     expect(result).toMatchObject({ ok: false, kind: "cancelled" });
+  });
+});
+
+describe.skipIf(javaMissing)("calculate_memory_split reusing the JVM's answers", () => {
+  // A `java` of its own that runs the real one, so the test can give it a new modification time.
+  const wrapper = join(scratch, "jdk-wrapper", "bin", "java");
+  mkdirSync(join(wrapper, ".."), { recursive: true });
+  writeFileSync(wrapper, '#!/bin/sh\nexec java "$@"\n');
+  chmodSync(wrapper, 0o755);
+  const input = { workload: "mojo-scoring", memory_limit: "3Gi", java: wrapper };
+
+  it("starts the JVM twice, then answers the same flags from the cache with the same numbers", async () => {
+    clearJvmAnswers();
+    const first = await run(input);
+    const second = await run(input);
+    expect(first.metrics.jvm_starts).toBe(2);
+    expect(first.details.live_check?.from_cache).toBe(false);
+    expect(second.metrics.jvm_starts).toBe(0);
+    expect(second.details.live_check?.from_cache).toBe(true);
+    expect(second.details.live_check?.reported).toEqual(first.details.live_check?.reported);
+    expect(second.details.jvm_default_heap).toEqual(first.details.jvm_default_heap);
+    expect(second.findings).toEqual(first.findings);
+  });
+
+  it("asks the JVM again when the binary's modification time changes", async () => {
+    await run(input);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(wrapper, later, later);
+    const report = await run(input);
+    expect(report.metrics.jvm_starts).toBe(2);
+    expect(report.details.live_check?.from_cache).toBe(false);
+  });
+
+  it("asks the JVM again for different flags", async () => {
+    await run(input);
+    const report = await run({ ...input, jvm_threads: 100 });
+    // The flags differ (-Xmx follows the thread stacks); the MaxRAM run is the same one.
+    expect(report.metrics.jvm_starts).toBe(1);
+  });
+
+  it("caches a refusal too, and reports it the same way", async () => {
+    const refused = { ...input, thread_stack_size: "16Ki" };
+    const first = await run(refused);
+    const second = await run(refused);
+    expect(second.metrics.jvm_starts).toBe(0);
+    const detail = (report: Report) => report.findings.find((f) => f.code === "MEM011")?.detail;
+    expect(detail(second)).toBe(detail(first));
+    expect(detail(second)).toMatch(/thread stack size specified is too small/);
+  });
+});
+
+describe("calculate_memory_split with live checks off", () => {
+  it("computes the same split without starting a JVM or reading MemTotal", async () => {
+    const tool = fakeMachine("live-off", { "proc/meminfo": "MemTotal: 1048576 kB\n" });
+    const report = await run(
+      { workload: "mojo-scoring", memory_limit: "4Gi", live_checks: false },
+      tool,
+    );
+    const checked = await run(
+      { workload: "mojo-scoring", memory_limit: "4Gi", java: join(scratch, "none", "java") },
+      tool,
+    );
+    expect(report.details.budget).toEqual(checked.details.budget);
+    expect(report.details.flags).toEqual(checked.details.flags);
+    expect(report.details.budget.total_bytes).toBe(4 * GiB);
+    expect(report.details.live_check).toBeNull();
+    expect(report.details.jvm_default_heap.measured_bytes).toBeNull();
+    expect(report.metrics.jvm_starts).toBe(0);
+    // The fake host has 1 GiB, so reading it would have raised MEM008; no JVM, so no MEM010.
+    expect(codes(report)).not.toContain("MEM008");
+    expect(codes(report)).not.toContain("MEM010");
+    expect(report.summary).toContain("Live checks were off");
+  });
+
+  it("still reads MemTotal with live checks on", async () => {
+    const tool = fakeMachine("live-on", { "proc/meminfo": "MemTotal: 1048576 kB\n" });
+    const report = await run(
+      { workload: "mojo-scoring", memory_limit: "4Gi", java: join(scratch, "none", "java") },
+      tool,
+    );
+    expect(codes(report)).toContain("MEM008");
   });
 });
 

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defaultConfig } from "../../src/infra/config.js";
 import { silentLogger } from "../../src/infra/logger.js";
@@ -18,6 +21,7 @@ import {
   heapSettingsOf,
   splitJavaOptions,
 } from "../../src/tools/calculate_memory_split/java_options.js";
+import { askJvm, locateJava } from "../../src/tools/calculate_memory_split/jvm_cache.js";
 import {
   parseFlags,
   flagMismatches,
@@ -290,5 +294,45 @@ describe("calculate_memory_split input", () => {
     expect(Object.keys(input.properties ?? {})).toContain("memory_limit");
     expect(input.required).toEqual(["workload"]);
     expect(() => z.toJSONSchema(publicOutputSchema(calculateMemorySplit))).not.toThrow();
+  });
+});
+
+describe("finding the java binary", () => {
+  const folder = mkdtempSync(join(tmpdir(), "locate-java-"));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const make = (path: string, mode: number) => {
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, "#!/bin/sh\n");
+    chmodSync(path, mode);
+    return path;
+  };
+
+  it("reports a missing java as ENOENT without starting anything", async () => {
+    const binary = locateJava(join(folder, "nowhere", "java"));
+    expect(binary).toMatchObject({ found: false, code: "ENOENT" });
+    const answer = await askJvm(binary, ["-Xmx1m"], new AbortController().signal, 1000);
+    expect(answer).toEqual({
+      run: {
+        ok: false,
+        reason: "missing",
+        message: `could not start ${join(folder, "nowhere", "java")} (ENOENT)`,
+      },
+      fromCache: false,
+    });
+  });
+
+  it("reports a java that may not be run as EACCES", () => {
+    const path = make(join(folder, "locked", "java"), 0o644);
+    expect(locateJava(path)).toMatchObject({ found: false, code: "EACCES" });
+  });
+
+  it("ties a link to the file it points at, so two links to one JDK share an identity", () => {
+    const real = make(join(folder, "jdk", "bin", "java"), 0o755);
+    const link = join(folder, "alternatives-java");
+    symlinkSync(real, link);
+    const viaLink = locateJava(link);
+    const direct = locateJava(real);
+    expect(viaLink.found && viaLink.identity).toBe(direct.found && direct.identity);
+    expect(direct.found && direct.identity).toContain(real);
   });
 });

@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { errorMessage } from "../../infra/errors.js";
+import type { Logger } from "../../infra/logger.js";
 import { renderResultText } from "../../report/render-text.js";
 import { findTool, tools } from "../../server/registry.js";
 import {
@@ -13,6 +15,7 @@ import {
 } from "../context.js";
 import { exitCodes } from "../exit-codes.js";
 import { runTool } from "../run-tool.js";
+import { startDemoStore, type DemoStore } from "./demo-store.js";
 
 /** The package root, from src/cli/commands or dist/cli/commands alike. */
 const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -46,7 +49,7 @@ export function demoMojoPath(root = packageRoot): string | undefined {
   return existsSync(shared) ? shared : undefined;
 }
 
-function demoSteps(mojoPath: string | undefined) {
+function demoSteps(mojoPath: string | undefined, store: DemoStore | undefined) {
   const steps: DemoStep[] = [
     {
       name: "memory split: FastAPI + MOJO scoring in 4Gi",
@@ -70,8 +73,11 @@ function demoSteps(mojoPath: string | undefined) {
     steps.splice(2, 0, {
       name: "validate a MOJO artifact",
       tool: "validate_mojo_artifact",
-      input: { path: mojoPath },
+      input: store
+        ? { path: mojoPath, postgres_url: store.url, table: store.table }
+        : { path: mojoPath },
     });
+    if (!store) skipped.push("the feature-store check (the embedded PostgreSQL did not start)");
   } else {
     skipped.push("validate_mojo_artifact (no MOJO under fixtures/mojos or ../shared/fixtures)");
     skippedTools.push("validate_mojo_artifact");
@@ -82,7 +88,9 @@ function demoSteps(mojoPath: string | undefined) {
 async function demo(options: { verbose?: boolean }): Promise<number> {
   const { config, secrets } = loadCliConfig(undefined);
   const log = cliLogger(logLevelFor(config, options.verbose), secrets);
-  const { steps, skipped, skippedTools } = demoSteps(demoMojoPath());
+  const mojoPath = demoMojoPath();
+  const store = mojoPath ? await startStoreOrExplain(log) : undefined;
+  const { steps, skipped, skippedTools } = demoSteps(mojoPath, store);
 
   const runnable = steps.filter((step) => {
     if (findTool(step.tool)) return true;
@@ -113,6 +121,7 @@ async function demo(options: { verbose?: boolean }): Promise<number> {
     }
   } finally {
     interrupt.dispose();
+    await store?.close();
   }
 
   await writeStdout(
@@ -122,6 +131,16 @@ async function demo(options: { verbose?: boolean }): Promise<number> {
   );
   if (interrupt.interrupted()) return exitCodes.interrupted;
   return reports > 0 ? exitCodes.pass : exitCodes.internal;
+}
+
+async function startStoreOrExplain(log: Logger): Promise<DemoStore | undefined> {
+  process.stderr.write("Starting an embedded PostgreSQL (PGlite) as the demo feature store...\n");
+  try {
+    return await startDemoStore();
+  } catch (error) {
+    log.warn(`the embedded PostgreSQL did not start: ${errorMessage(error)}`);
+    return undefined;
+  }
 }
 
 export function registerDemo(program: Command): void {

@@ -219,6 +219,7 @@ function decideGeneral(forest: Forest, node: number, value: number): boolean {
   if ((nodeFlags & BITSET_SPLIT) !== 0) return bitIsSet(forest, node, javaInt(value));
   return value >= forest.threshold[node]!;
 }
+
 function decideFormat100(forest: Forest, node: number, nodeFlags: number, value: number): boolean {
   if ((nodeFlags & NA_VS_REST) !== 0) return false;
   if ((nodeFlags & BITSET_SPLIT) === 0) return value >= forest.threshold[node]!;

@@ -76,7 +76,7 @@ class SharedTreeModel implements MojoModel, BlockScorer {
   private readonly sumSlotOffset: number;
   /** The row's features copied into a Float64Array, so the tree walk sees one array type. */
   private readonly features: Float64Array;
-  /** Per block row, its per-class sums, then its preds and the row handed to the finisher. */
+  /** scoreBlock's scratch: per-class sums of each block row, one row's preds, and its values. */
   private readonly blockSums: Float64Array;
   private readonly blockPreds: Float64Array;
   private blockRow = new Float64Array(0);
