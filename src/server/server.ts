@@ -2,15 +2,15 @@ import {
   McpServer,
   type CallToolResult,
   type ServerContext,
-  type StandardSchemaWithJSON,
   type ToolAnnotations,
 } from "@modelcontextprotocol/server";
-import type { z } from "zod";
-import { scrubSecrets, secretsOf, type Config } from "../infra/config.js";
+import { secretsOf, type Config } from "../infra/config.js";
 import type { Logger } from "../infra/logger.js";
 import { serverInstructions, type Skill } from "../skill/index.js";
 import type { ProgressUpdate, ToolDefinition } from "../tools/contract.js";
+import { clientLogger, trackClientLogLevel, type ClientLogLevel } from "./client-log.js";
 import { invokeTool, publicInputSchema, publicOutputSchema } from "./invoke.js";
+import { advertisedOnly, withCachedJsonSchema } from "./json-schemas.js";
 import { registerPrompts } from "./prompts.js";
 import { visibleTools } from "./registry.js";
 import { skillsExtensionFor } from "./skill-resources.js";
@@ -34,11 +34,12 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   const tools = options.tools ?? visibleTools(options.config.read_only);
   const server = new McpServer(
     { name: serverName, title: "ML Optimizer", version: options.version },
-    // Logging carries each tool's step log to the client, beside stderr.
+    // Logging carries each tool's step log to a client that asks for it, beside stderr.
     { instructions: serverInstructions(options.skill), capabilities: { logging: {} } },
   );
+  const clientLogLevel = trackClientLogLevel(server);
 
-  for (const tool of tools) registerTool(server, tool, options);
+  for (const tool of tools) registerTool(server, tool, options, clientLogLevel);
   skillsExtensionFor(options.skill).attach(server);
   registerPrompts(server, options.skill, tools, options.config);
   return server;
@@ -56,7 +57,12 @@ export function annotationsFor(tool: ToolDefinition): ToolAnnotations {
   };
 }
 
-function registerTool(server: McpServer, tool: ToolDefinition, options: McpServerOptions): void {
+function registerTool(
+  server: McpServer,
+  tool: ToolDefinition,
+  options: McpServerOptions,
+  clientLogLevel: ClientLogLevel,
+): void {
   server.registerTool(
     tool.name,
     {
@@ -66,7 +72,7 @@ function registerTool(server: McpServer, tool: ToolDefinition, options: McpServe
       outputSchema: withCachedJsonSchema(publicOutputSchema(tool)),
       annotations: annotationsFor(tool),
     },
-    (args: unknown, ctx: ServerContext) => callTool(tool, args, ctx, options),
+    (args: unknown, ctx: ServerContext) => callTool(tool, args, ctx, options, clientLogLevel),
   );
 }
 
@@ -75,6 +81,7 @@ async function callTool(
   args: unknown,
   ctx: ServerContext,
   options: McpServerOptions,
+  clientLogLevel: ClientLogLevel,
 ): Promise<CallToolResult> {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const onProgress =
@@ -90,7 +97,7 @@ async function callTool(
 
   const outcome = await invokeTool(tool, args, {
     config: options.config,
-    log: clientLogger(options.log, ctx, secretsOf(options.config), serverName),
+    log: clientLogger(options.log, ctx, clientLogLevel, secretsOf(options.config), serverName),
     signal: ctx.mcpReq.signal,
     onProgress,
   });
@@ -100,82 +107,5 @@ async function callTool(
   return {
     structuredContent: outcome.report as unknown as Record<string, unknown>,
     content: [{ type: "text", text: JSON.stringify(outcome.report) }],
-  };
-}
-
-/**
- * Writes each line to the server's own log and sends it to the client as a log notification,
- * which the client filters by the level it set. Secrets are removed from what leaves the process.
- */
-function clientLogger(
-  base: Logger,
-  ctx: ServerContext,
-  secrets: readonly string[],
-  scope: string,
-): Logger {
-  const send = (level: "debug" | "info" | "warning", message: string) => {
-    ctx.mcpReq.log(level, scrubSecrets(message, secrets), scope).catch(() => undefined);
-  };
-  return {
-    debug: (message) => {
-      base.debug(message);
-      send("debug", message);
-    },
-    info: (message) => {
-      base.info(message);
-      send("info", message);
-    },
-    warn: (message) => {
-      base.warn(message);
-      send("warning", message);
-    },
-    child: (child) => clientLogger(base.child(child), ctx, secrets, `${scope}:${child}`),
-  };
-}
-
-type JsonSchemaOptions = Parameters<StandardSchemaWithJSON["~standard"]["jsonSchema"]["input"]>[0];
-type JsonSchema = ReturnType<StandardSchemaWithJSON["~standard"]["jsonSchema"]["input"]>;
-
-// The SDK converts every schema on every tools/list, and the HTTP transport builds a server per
-// request; a tool's schemas never change, so each is converted once per process.
-const convertedSchemas = new WeakMap<z.ZodType, Map<string, JsonSchema>>();
-
-function cachedJsonSchema(
-  schema: z.ZodType,
-  io: "input" | "output",
-  options: JsonSchemaOptions,
-): JsonSchema {
-  let converted = convertedSchemas.get(schema);
-  if (!converted) convertedSchemas.set(schema, (converted = new Map()));
-  const key = `${io} ${JSON.stringify(options)}`;
-  let json = converted.get(key);
-  if (!json) converted.set(key, (json = schema["~standard"].jsonSchema[io](options)));
-  return json;
-}
-
-function jsonSchemaOf(schema: z.ZodType): StandardSchemaWithJSON["~standard"]["jsonSchema"] {
-  return {
-    input: (options) => cachedJsonSchema(schema, "input", options),
-    output: (options) => cachedJsonSchema(schema, "output", options),
-  };
-}
-
-/** The report schema, validated by zod as before, with its JSON Schema converted only once. */
-function withCachedJsonSchema(schema: z.ZodType): StandardSchemaWithJSON {
-  return { "~standard": { ...schema["~standard"], jsonSchema: jsonSchemaOf(schema) } };
-}
-
-/**
- * Advertises the tool's input schema but lets every argument through to invokeTool, which
- * validates once for the server and the command line alike and names each bad field.
- */
-function advertisedOnly(schema: z.ZodObject): StandardSchemaWithJSON {
-  return {
-    "~standard": {
-      version: 1,
-      vendor: "ml-optimizer",
-      validate: (value: unknown) => ({ value }),
-      jsonSchema: jsonSchemaOf(schema),
-    },
   };
 }

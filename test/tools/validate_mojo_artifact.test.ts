@@ -227,3 +227,21 @@ function hugeTreePojo(className: string, depth: number): string {
     `    double pred = ${tree(depth)};\n    return pred;\n  }\n}\n`
   );
 }
+
+describe("validate_mojo_artifact under a cancel", () => {
+  const demoPath = writeMojo(join(scratch, "cancel.zip"), demoChurnModel);
+
+  it("stops timing as soon as the caller cancels, instead of finishing the pass", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    // Two million rows take seconds to score. Were the timing loop not yielding, the abort
+    // could not even be delivered before it finished, and the call would come back as a report.
+    const outcome = await invokeTool(
+      validateMojoArtifact,
+      { path: demoPath, latency_rows: 1_000_000, warmup_rows: 1_000_000 },
+      { config: defaultConfig(), log: silentLogger, signal: controller.signal },
+    );
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.kind).toBe("cancelled");
+  });
+});

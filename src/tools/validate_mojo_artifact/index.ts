@@ -73,7 +73,7 @@ export const validateMojoArtifact = defineTool({
       const sample = rowsInput
         ? { rows: rowsInput.rows, kind: "rows" as const }
         : { rows: syntheticRows(model, 1000), kind: "synthetic" as const };
-      details.latency = measureLatency(model, sample, {
+      details.latency = await measureLatency(model, sample, {
         timedRows: input.latency_rows,
         warmupRows: input.warmup_rows,
         budgetMs: input.latency_budget_ms,
