@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { load as parseYaml, YAMLException } from "js-yaml";
 import {
   defaultConfigFile,
   loadConfig,
@@ -119,7 +119,7 @@ export function parseInputText(text: string, where: string): Record<string, unkn
     try {
       value = trimmed === "" ? {} : parseYaml(trimmed);
     } catch (error) {
-      const detail = error instanceof YAMLParseError ? error.message.split("\n")[0] : error;
+      const detail = error instanceof YAMLException ? error.message.split("\n")[0] : error;
       throw usageError(`${where}: neither JSON nor valid YAML (${errorMessage(detail)})`);
     }
   }

@@ -1,9 +1,9 @@
 import { readFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
 import { severitySchema } from "../report/report.js";
-import { ToolError } from "./errors.js";
+import { ToolError, errorMessage } from "./errors.js";
 
 export const targetKinds = ["postgres", "redis", "http", "java"] as const;
 export type TargetKind = (typeof targetKinds)[number];
@@ -70,7 +70,13 @@ export function loadConfig(
 
   let raw: unknown = {};
   if (existsSync(path)) {
-    raw = parseYaml(readFileSync(path, "utf8")) ?? {};
+    const text = readFileSync(path, "utf8");
+    try {
+      raw = text.trim() === "" ? {} : (parseYaml(text) ?? {});
+    } catch (error) {
+      const detail = errorMessage(error).split("\n")[0];
+      throw new ToolError("input", `config ${path} is not valid YAML (${detail}); fix the file`);
+    }
   } else if (explicit) {
     throw new ToolError("input", `config file ${path} does not exist; check --config`);
   }

@@ -9,7 +9,7 @@ import { silentLogger } from "../../src/infra/logger.js";
 import type { Report } from "../../src/report/report.js";
 import { invokeTool } from "../../src/server/invoke.js";
 import { validateMojoArtifact } from "../../src/tools/validate_mojo_artifact/index.js";
-import { withReadOnlySession } from "../../src/tools/validate_mojo_artifact/pg-session.js";
+import { withReadOnlySession } from "../../src/infra/postgres.js";
 import type { ValidateMojoDetails } from "../../src/tools/validate_mojo_artifact/schema.js";
 
 const pgUrl = process.env.PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";

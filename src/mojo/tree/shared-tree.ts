@@ -66,9 +66,6 @@ function drfFinisher(
   };
 }
 
-/** Rows walked through one tree together: enough to reuse its nodes from cache. */
-const BLOCK_ROWS = 64;
-
 class SharedTreeModel implements MojoModel, BlockScorer {
   readonly predsSize: number;
   readonly retainedBytes: number;
@@ -76,8 +73,7 @@ class SharedTreeModel implements MojoModel, BlockScorer {
   private readonly sumSlotOffset: number;
   /** The row's features copied into a Float64Array, so the tree walk sees one array type. */
   private readonly features: Float64Array;
-  /** scoreBlock's scratch: per-class sums of each block row, one row's preds, and its values. */
-  private readonly blockSums: Float64Array;
+  /** scoreBlock's scratch: one row's preds, and its values for the finisher. */
   private readonly blockPreds: Float64Array;
   private blockRow = new Float64Array(0);
 
@@ -91,7 +87,6 @@ class SharedTreeModel implements MojoModel, BlockScorer {
     this.sumSlotOffset = meta.nClasses === 1 ? 0 : 1;
     this.retainedBytes = forestBytes(forest);
     this.features = new Float64Array(meta.nFeatures);
-    this.blockSums = new Float64Array(BLOCK_ROWS * forest.treesPerGroup);
     this.blockPreds = new Float64Array(this.predsSize);
   }
 
@@ -100,6 +95,43 @@ class SharedTreeModel implements MojoModel, BlockScorer {
     const features = this.features;
     for (let column = 0; column < features.length; column++) features[column] = row[column]!;
     preds.fill(0);
+    this.sumTrees(features, 0, preds);
+    this.finish(row, offset, preds);
+    return preds;
+  }
+
+  /**
+   * Row by row, as `score`, but reading each row in place. Walking one tree for many rows
+   * instead was measured no faster: small forests stay in cache anyway.
+   */
+  scoreBlock(
+    rows: Float64Array,
+    rowWidth: number,
+    firstRow: number,
+    rowCount: number,
+    offsets: ArrayLike<number> | undefined,
+    output: Float64Array,
+  ): void {
+    if (this.blockRow.length !== rowWidth) this.blockRow = new Float64Array(rowWidth);
+    const rowBuffer = this.blockRow;
+    const preds = this.blockPreds;
+    const predsSize = this.predsSize;
+    for (let rowIndex = firstRow; rowIndex < firstRow + rowCount; rowIndex++) {
+      const rowStart = rowIndex * rowWidth;
+      for (let slot = 0; slot < predsSize; slot++) preds[slot] = 0;
+      this.sumTrees(rows, rowStart, preds);
+      // The finisher hashes the whole row to break multinomial ties, as Java does.
+      for (let column = 0; column < rowWidth; column++) {
+        rowBuffer[column] = rows[rowStart + column]!;
+      }
+      this.finish(rowBuffer, offsets === undefined ? 0 : offsets[rowIndex]!, preds);
+      const outputStart = rowIndex * predsSize;
+      for (let slot = 0; slot < predsSize; slot++) output[outputStart + slot] = preds[slot]!;
+    }
+  }
+
+  /** Adds each class's trees into its preds slot, for the row at `rows[rowStart]...`. */
+  private sumTrees(rows: Float64Array, rowStart: number, preds: Float64Array): void {
     const forest = this.forest;
     const roots = forest.roots;
     const treeGroups = forest.treeGroups;
@@ -111,7 +143,7 @@ class SharedTreeModel implements MojoModel, BlockScorer {
         const first = classIndex * treeGroups;
         for (let group = 0; group < treeGroups; group++) {
           const root = roots[first + group]!;
-          if (root !== NO_TREE) sum += scoreTree(forest, root, features, 0);
+          if (root !== NO_TREE) sum += scoreTree(forest, root, rows, rowStart);
         }
         preds[slot] = sum;
       }
@@ -120,98 +152,6 @@ class SharedTreeModel implements MojoModel, BlockScorer {
         throw new MojoError("bad-row", `${error.message}; format 1.00 trees cannot score it`);
       }
       throw error;
-    }
-    this.finish(row, offset, preds);
-    return preds;
-  }
-
-  scoreBlock(
-    rows: Float64Array,
-    rowWidth: number,
-    firstRow: number,
-    rowCount: number,
-    offsets: ArrayLike<number> | undefined,
-    output: Float64Array,
-  ): void {
-    if (this.blockRow.length !== rowWidth) this.blockRow = new Float64Array(rowWidth);
-    for (let blockStart = 0; blockStart < rowCount; blockStart += BLOCK_ROWS) {
-      const blockRows = Math.min(BLOCK_ROWS, rowCount - blockStart);
-      const first = firstRow + blockStart;
-      try {
-        this.sumBlock(rows, rowWidth, first, blockRows);
-      } catch (error) {
-        // Row by row, the error thrown is the one `score` throws for the first bad row.
-        this.scoreRows(rows, rowWidth, first, blockRows, offsets);
-        throw error;
-      }
-      this.finishBlock(rows, rowWidth, first, blockRows, offsets, output);
-    }
-  }
-
-  /**
-   * Tree-major over the block; each row still adds its trees in group order, from 0, exactly
-   * as `score` does, so the sums are bit-identical.
-   */
-  private sumBlock(rows: Float64Array, rowWidth: number, firstRow: number, count: number): void {
-    const { roots, treeGroups, treesPerGroup } = this.forest;
-    const forest = this.forest;
-    const sums = this.blockSums;
-    sums.fill(0);
-    for (let classIndex = 0; classIndex < treesPerGroup; classIndex++) {
-      const firstTree = classIndex * treeGroups;
-      for (let group = 0; group < treeGroups; group++) {
-        const root = roots[firstTree + group]!;
-        if (root === NO_TREE) continue;
-        let rowStart = firstRow * rowWidth;
-        for (let row = 0; row < count; row++) {
-          const at = row * treesPerGroup + classIndex;
-          sums[at] = sums[at]! + scoreTree(forest, root, rows, rowStart);
-          rowStart += rowWidth;
-        }
-      }
-    }
-  }
-
-  private finishBlock(
-    rows: Float64Array,
-    rowWidth: number,
-    firstRow: number,
-    count: number,
-    offsets: ArrayLike<number> | undefined,
-    output: Float64Array,
-  ): void {
-    const { treesPerGroup } = this.forest;
-    const preds = this.blockPreds;
-    const predsSize = this.predsSize;
-    const rowBuffer = this.blockRow;
-    for (let blockRow = 0; blockRow < count; blockRow++) {
-      const rowIndex = firstRow + blockRow;
-      for (let slot = 0; slot < predsSize; slot++) preds[slot] = 0;
-      const sumsStart = blockRow * treesPerGroup;
-      for (let classIndex = 0; classIndex < treesPerGroup; classIndex++) {
-        preds[this.sumSlotOffset + classIndex] = this.blockSums[sumsStart + classIndex]!;
-      }
-      // The finisher hashes the whole row to break multinomial ties, as Java does.
-      const rowStart = rowIndex * rowWidth;
-      for (let column = 0; column < rowWidth; column++) {
-        rowBuffer[column] = rows[rowStart + column]!;
-      }
-      this.finish(rowBuffer, offsets === undefined ? 0 : offsets[rowIndex]!, preds);
-      const outputStart = rowIndex * predsSize;
-      for (let slot = 0; slot < predsSize; slot++) output[outputStart + slot] = preds[slot]!;
-    }
-  }
-
-  private scoreRows(
-    rows: Float64Array,
-    rowWidth: number,
-    firstRow: number,
-    count: number,
-    offsets: ArrayLike<number> | undefined,
-  ): void {
-    for (let row = firstRow; row < firstRow + count; row++) {
-      const values = rows.subarray(row * rowWidth, (row + 1) * rowWidth);
-      this.score(values, this.blockPreds, offsets === undefined ? 0 : offsets[row]!);
     }
   }
 }

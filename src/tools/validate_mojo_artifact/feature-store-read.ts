@@ -1,6 +1,5 @@
-import { escapeIdentifier } from "pg";
 import { InputError } from "../../infra/errors.js";
-import type { Query } from "./pg-session.js";
+import { quoteIdent, type Query } from "../../infra/postgres.js";
 
 export type StoreKind = "numeric" | "text" | "boolean" | "other";
 
@@ -29,7 +28,7 @@ export function quoteTableName(table: string): string {
   }
   return parts
     .map((part) => (part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part))
-    .map((part) => escapeIdentifier(part))
+    .map((part) => quoteIdent(part))
     .join(".");
 }
 
@@ -77,7 +76,7 @@ export async function readJsonbKeys(
   sampleRows: number,
 ): Promise<{ rowsSampled: number; columns: Map<string, StoreColumn> }> {
   const quoted = quoteTableName(table);
-  const column = escapeIdentifier(jsonbColumn);
+  const column = quoteIdent(jsonbColumn);
   const rows = await query<{ key: string | null; json_type: string | null; sampled: number }>(
     `WITH sample AS (SELECT ${column} AS doc FROM ${quoted} LIMIT $1)
      SELECT e.key, jsonb_typeof(e.value) AS json_type, (SELECT count(*) FROM sample)::int AS sampled
@@ -117,7 +116,7 @@ export async function sampleColumnLevels(
   const cap = domainSize + EXTRA_LEVELS;
   const rows = await query<{ level: string }>(
     `SELECT DISTINCT level FROM
-       (SELECT ${escapeIdentifier(column)}::text AS level FROM ${quoteTableName(table)} LIMIT $1) s
+       (SELECT ${quoteIdent(column)}::text AS level FROM ${quoteTableName(table)} LIMIT $1) s
       WHERE level IS NOT NULL LIMIT $2`,
     [sampleRows, cap],
   );
@@ -136,7 +135,7 @@ export async function sampleJsonbLevels(
   const cap = domainSize + EXTRA_LEVELS;
   const rows = await query<{ level: string }>(
     `SELECT DISTINCT level FROM
-       (SELECT ${escapeIdentifier(jsonbColumn)} ->> $2 AS level
+       (SELECT ${quoteIdent(jsonbColumn)} ->> $2 AS level
           FROM ${quoteTableName(table)} LIMIT $1) s
       WHERE level IS NOT NULL LIMIT $3`,
     [sampleRows, key, cap],

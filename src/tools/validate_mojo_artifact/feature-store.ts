@@ -1,4 +1,3 @@
-import { escapeIdentifier as quoteIdent, escapeLiteral as quoteLiteral } from "pg";
 import { InputError } from "../../infra/errors.js";
 import type { MojoMetadata } from "../../mojo/types.js";
 import type { Finding } from "../../report/report.js";
@@ -12,7 +11,7 @@ import {
   type StoreColumn,
   type StoreSnapshot,
 } from "./feature-store-read.js";
-import { withReadOnlySession } from "./pg-session.js";
+import { quoteIdent, quoteLiteral, withReadOnlySession } from "../../infra/postgres.js";
 import type { ValidateMojoDetails } from "./schema.js";
 
 export type FeatureStoreDetails = NonNullable<ValidateMojoDetails["feature_store"]>;
@@ -34,7 +33,8 @@ export async function snapshotStore(
   meta: MojoMetadata,
   request: StoreRequest,
 ): Promise<StoreSnapshot> {
-  return withReadOnlySession(request.url, request.targetName, request, async (query) => {
+  const session = { ...request, applicationName: "ml-optimizer validate_mojo_artifact" };
+  return withReadOnlySession(request.url, request.targetName, session, async (query) => {
     const tableColumns = await readStoreColumns(query, request.table);
     let columns = tableColumns;
     let rowsSampled = 0;

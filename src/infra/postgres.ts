@@ -1,6 +1,10 @@
-import pg from "pg";
-import { redactUrl } from "../../infra/config.js";
-import { UnreachableError, errorMessage } from "../../infra/errors.js";
+import pgUtils from "pg/lib/utils.js";
+import { redactUrl } from "./config.js";
+import { UnreachableError, errorMessage } from "./errors.js";
+
+/** Quotes an identifier or a literal the way the server parses it; never interpolate raw names. */
+export const quoteIdent: (name: string) => string = pgUtils.escapeIdentifier;
+export const quoteLiteral: (value: string) => string = pgUtils.escapeLiteral;
 
 export type Query = <Row extends object>(sql: string, params?: unknown[]) => Promise<Row[]>;
 
@@ -14,13 +18,15 @@ const CONNECT_TIMEOUT_MS = 5_000;
 export async function withReadOnlySession<T>(
   url: string,
   targetName: string,
-  options: { statementTimeoutMs: number; signal: AbortSignal },
+  options: { statementTimeoutMs: number; signal: AbortSignal; applicationName?: string },
   work: (query: Query) => Promise<T>,
 ): Promise<T> {
+  // Loaded on first use: the driver costs about 100 ms at start-up that most commands never need.
+  const { default: pg } = await import("pg");
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: "ml-optimizer validate_mojo_artifact",
+    application_name: options.applicationName ?? "ml-optimizer",
   });
   try {
     await client.connect();
@@ -40,7 +46,9 @@ export async function withReadOnlySession<T>(
     .query<{ pid: number }>("SELECT pg_backend_pid() AS pid")
     .then((result) => result.rows[0]!.pid);
   const onAbort = () => {
-    void cancelBackend(url, backendPid).finally(() => client.end().catch(() => undefined));
+    void cancelBackend(pg.Client, url, backendPid).finally(() =>
+      client.end().catch(() => undefined),
+    );
   };
   options.signal.addEventListener("abort", onAbort, { once: true });
 
@@ -64,8 +72,12 @@ export async function withReadOnlySession<T>(
   }
 }
 
-async function cancelBackend(url: string, pid: number): Promise<void> {
-  const canceller = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+async function cancelBackend(
+  Client: typeof import("pg").Client,
+  url: string,
+  pid: number,
+): Promise<void> {
+  const canceller = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   try {
     await canceller.connect();
     await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
