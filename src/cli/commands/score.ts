@@ -1,8 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { errorMessage } from "../../infra/errors.js";
-import { scoreCsv } from "../../mojo/csv.js";
-import { loadMojo } from "../../mojo/load.js";
 import { MojoError, type MojoModel } from "../../mojo/types.js";
 import { usageError, writeStdout } from "../context.js";
 import { exitCodes } from "../exit-codes.js";
@@ -22,7 +20,9 @@ function writeOutput(path: string, csv: string): void {
   }
 }
 
-function openModel(path: string): MojoModel {
+async function openModel(path: string): Promise<MojoModel> {
+  // The runtime loads only when scoring: every other command starts without it.
+  const { loadMojo } = await import("../../mojo/load.js");
   try {
     return loadMojo(path);
   } catch (error) {
@@ -32,7 +32,8 @@ function openModel(path: string): MojoModel {
 }
 
 async function score(options: ScoreOptions): Promise<number> {
-  const model = openModel(options.mojo);
+  const model = await openModel(options.mojo);
+  const { scoreCsv } = await import("../../mojo/csv.js");
   let text: string;
   try {
     text = readFileSync(options.input === "-" ? 0 : options.input, "utf8");
