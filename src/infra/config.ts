@@ -40,7 +40,7 @@ export const configSchema = z
     http_allow_hosts: z.array(z.string()).default([]),
     defaults: z
       .object({
-        timeout_ms: z.number().int().positive().optional(),
+        timeout_ms: z.number().int().positive().max(3_600_000).optional(),
         fail_on: severitySchema.default("high"),
       })
       .strict()
@@ -113,7 +113,7 @@ export function resolveTarget(
   nameOrUrl: string,
   field: string,
 ): { name: string; url: string } {
-  const named = config.targets[nameOrUrl];
+  const named = Object.hasOwn(config.targets, nameOrUrl) ? config.targets[nameOrUrl] : undefined;
   if (named) {
     const url = named.url ?? named.path!;
     const actualKind = named.kind ?? kindOfUrl(url);
@@ -173,12 +173,25 @@ export function secretsOf(config: Config): string[] {
     if (!target.url) continue;
     try {
       const parsed = new URL(target.url);
-      if (parsed.password) secrets.push(decodeURIComponent(parsed.password), parsed.password);
+      const found = [parsed.password];
+      for (const [key, value] of parsed.searchParams) {
+        if (/pass|secret|token|key/i.test(key)) found.push(value);
+      }
+      for (const secret of found.filter(Boolean)) {
+        secrets.push(secret);
+        try {
+          secrets.push(decodeURIComponent(secret));
+        } catch {
+          // Not valid percent-encoding: the raw form above is the one that can appear.
+        }
+      }
     } catch {
       // Not a URL: nothing to extract.
     }
   }
-  return [...new Set(secrets.filter((secret) => secret.length >= 3))];
+  // Reports are scrubbed as JSON text, where quotes and backslashes appear escaped.
+  const withJsonForms = secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
+  return [...new Set(withJsonForms.filter((secret) => secret.length >= 3))];
 }
 
 export function scrubSecrets(text: string, secrets: readonly string[]): string {

@@ -42,9 +42,14 @@ export async function withReadOnlySession<T>(
   // A client error after connect (server restart, network) must not crash the process.
   client.on("error", () => undefined);
 
-  const backendPid = await client
-    .query<{ pid: number }>("SELECT pg_backend_pid() AS pid")
-    .then((result) => result.rows[0]!.pid);
+  let backendPid: number;
+  try {
+    const result = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    backendPid = result.rows[0]!.pid;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
   const onAbort = () => {
     void cancelBackend(pg.Client, url, backendPid).finally(() =>
       client.end().catch(() => undefined),
@@ -58,9 +63,13 @@ export async function withReadOnlySession<T>(
     const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs));
     await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
     await client.query(`SET LOCAL lock_timeout = ${Math.min(timeoutMs, 2_000)}`);
+    // Always the extended protocol (pg supports `queryMode` at run time; its types lag): it
+    // carries exactly one statement, so no text passed here can COMMIT the read-only
+    // transaction and go on.
     const query: Query = async <Row extends object>(sql: string, params: unknown[] = []) => {
       options.signal.throwIfAborted();
-      const result = await client.query<Row>(sql, params);
+      const config = { text: sql, values: params, queryMode: "extended" };
+      const result = await client.query<Row>(config as { text: string; values: unknown[] });
       return result.rows;
     };
     const value = await work(query);

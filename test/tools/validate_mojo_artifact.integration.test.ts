@@ -134,6 +134,20 @@ describe("validate_mojo_artifact against a PostgreSQL feature store", () => {
     await expect(attempt).rejects.toThrow(/read-only transaction/);
   });
 
+  it("refuses SQL that would commit the read-only transaction and write after it", async () => {
+    const attempt = withReadOnlySession(
+      pgUrl,
+      "test",
+      { statementTimeoutMs: 5_000, signal: new AbortController().signal },
+      (query) => query(`COMMIT; DELETE FROM ${schema}.customer_features`),
+    );
+    await expect(attempt).rejects.toThrow(/multiple commands|prepared statement/);
+    const remaining = await admin.query(
+      `SELECT count(*)::int AS n FROM ${schema}.customer_features`,
+    );
+    expect(remaining.rows[0].n).toBeGreaterThan(0);
+  });
+
   it("cancels its running statement on the server when aborted", async () => {
     const controller = new AbortController();
     const marker = `vmo_sleep_${schema}`;

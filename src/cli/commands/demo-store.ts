@@ -49,8 +49,11 @@ export async function startDemoStore(): Promise<DemoStore> {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
     table: "churn_features",
     close: async () => {
-      await server.stop();
-      await db.close();
+      try {
+        await server.stop();
+      } finally {
+        await db.close();
+      }
     },
   };
 }

@@ -23,7 +23,7 @@ const EXTRA_LEVELS = 1000;
 /** Splits `schema.table` (either part may be double-quoted) and quotes each part for SQL. */
 export function quoteTableName(table: string): string {
   const parts = table.match(/"(?:[^"]|"")+"|[^."]+/g) ?? [];
-  if (parts.length < 1 || parts.length > 2 || parts.join(".").length !== table.length) {
+  if (parts.length < 1 || parts.length > 2 || parts.join(".") !== table) {
     throw new InputError("table", `"${table}" is not a table name or schema.table`);
   }
   return parts
