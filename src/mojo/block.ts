@@ -1,9 +1,9 @@
 import type { MojoModel } from "./types.js";
 
 /**
- * A scorer that scores many flat rows in one call, faster than one `score` per row (tree
- * models walk each tree for a block of rows while its nodes are in cache). Results must be
- * exactly those of `score`, row by row.
+ * A scorer that scores many flat rows in one call, reading each row in place instead of
+ * copying it out first, which is where batch scoring gains on one `score` per row. Results must
+ * be exactly those of `score`, row by row.
  */
 export interface BlockScorer {
   /**
