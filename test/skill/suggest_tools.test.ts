@@ -3,7 +3,12 @@ import { defaultConfig } from "../../src/infra/config.js";
 import { silentLogger } from "../../src/infra/logger.js";
 import { invokeTool } from "../../src/server/invoke.js";
 import { tools } from "../../src/server/registry.js";
-import { loadSkill, serverInstructions, toolStatus } from "../../src/skill/index.js";
+import {
+  availableTools,
+  loadSkill,
+  serverInstructions,
+  toolStatus,
+} from "../../src/skill/index.js";
 import { suggestTools } from "../../src/tools/suggest_tools/index.js";
 
 const skill = loadSkill();
@@ -81,9 +86,11 @@ describe("suggest_tools", () => {
     expect(tools.at(-1)).toBe(suggestTools);
   });
 
-  it("finds every registered tool marked available in SKILL.md", () => {
-    // The other direction (every available tool is registered) holds once each tool lands.
+  it("marks exactly the registered tools available in SKILL.md", () => {
     for (const tool of tools) expect(toolStatus(skill, tool.name)).toBe("available");
+    // An agent told a tool is available must find it in tools/list.
+    const registered = tools.map((tool) => tool.name).sort();
+    expect([...availableTools(skill)].sort()).toEqual(registered);
   });
 });
 
