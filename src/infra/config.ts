@@ -120,7 +120,8 @@ export function resolveTarget(
     if (actualKind !== kind) {
       throw new ToolError(
         "input",
-        `${field}: target \`${nameOrUrl}\` is a ${actualKind ?? "unknown"} target; name a ${kind} target`,
+        `${field}: target \`${nameOrUrl}\` is a ${actualKind ?? "unknown"} target; ` +
+          `name a ${kind} target`,
       );
     }
     return { name: nameOrUrl, url };

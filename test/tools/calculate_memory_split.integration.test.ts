@@ -187,7 +187,7 @@ describe.skipIf(javaMissing)("calculate_memory_split reusing the JVM's answers",
   chmodSync(wrapper, 0o755);
   const input = { workload: "mojo-scoring", memory_limit: "3Gi", java: wrapper };
 
-  it("starts the JVM twice, then answers the same flags from the cache with the same numbers", async () => {
+  it("starts the JVM twice, then answers the same flags from the cache alike", async () => {
     clearJvmAnswers();
     const first = await run(input);
     const second = await run(input);
