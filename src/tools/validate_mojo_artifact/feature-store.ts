@@ -216,12 +216,16 @@ function storeFindings(
 
   for (const entry of details.unseen_levels) {
     const shown = entry.levels.slice(0, 10);
+    const plural = entry.levels.length !== 1 || entry.truncated;
     findings.push({
       code: codes.unseenLevels,
       severity: "medium",
       title:
-        `${entry.levels.length}${entry.truncated ? "+" : ""} levels of ${entry.feature} ` +
-        "in the store are unknown to the model",
+        `${entry.levels.length}${entry.truncated ? "+" : ""} ` +
+        (plural
+          ? `levels of ${entry.feature} in the store are`
+          : `level of ${entry.feature} in the store is`) +
+        " unknown to the model",
       detail:
         `Sampled values ${shown.map((level) => `"${level}"`).join(", ")}` +
         `${entry.levels.length > shown.length ? ", ..." : ""} are not in the model's domain; ` +
