@@ -13,16 +13,12 @@ import {
   mojolandRow,
   readDataset,
   readScoreFile,
-  SKIP_REASON,
   type ScoreLine,
+  withSkipReason,
 } from "./fixtures.js";
 
 const TOLERANCE = 1e-6;
 
-/** A suite title that says why it is skipped when the shared fixtures are absent. */
-function withSkipReason(title: string): string {
-  return fixturesMissing ? `${title} (skipped: ${SKIP_REASON})` : title;
-}
 type Stats = { rows: number; maxAbsDiff: number; exceptions: number };
 const stats = new Map<string, Stats>();
 

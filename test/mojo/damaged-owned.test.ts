@@ -1,25 +1,11 @@
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { demoChurnModel, mojoEntries, mojoZip } from "../../fixtures/mojo-writer/index.js";
-import {
-  loadMojoFromSource,
-  mojoSourceFromBytes,
-  MojoError,
-  type MojoErrorReason,
-} from "../../src/mojo/index.js";
+import { loadMojoFromSource, mojoSourceFromBytes } from "../../src/mojo/index.js";
+import { reasonOf } from "./fixtures.js";
 
 // The same refusals as damaged.test.ts, on the project's own MOJO, so a fresh clone without
 // H2O's reference MOJOs still proves them.
-
-function reasonOf(action: () => unknown): MojoErrorReason | "no error" {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof MojoError) return error.reason;
-    throw error;
-  }
-  return "no error";
-}
 
 const load = (bytes: Uint8Array) => loadMojoFromSource(mojoSourceFromBytes(bytes, "edited.zip"));
 

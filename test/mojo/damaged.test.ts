@@ -1,16 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  loadMojoFromSource,
-  mojoSourceFromBytes,
-  MojoError,
-  type MojoErrorReason,
-} from "../../src/mojo/index.js";
+import { loadMojoFromSource, mojoSourceFromBytes } from "../../src/mojo/index.js";
 import {
   entryText,
   fixturesMissing,
   MOJOLAND_ROOT,
+  reasonOf,
   rezipped,
   SKIP_REASON,
   textBytes,
@@ -18,16 +14,6 @@ import {
 
 const IRIS_GBM = join(MOJOLAND_ROOT, "mojos/gbm/iris/v1.40/gbm_v1.40_iris.mojo");
 const TITANIC_GBM_100 = join(MOJOLAND_ROOT, "mojos/gbm/titanic/v1.00/gbm_v1.00_titanic.mojo");
-
-function reasonOf(action: () => unknown): MojoErrorReason | "no error" {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof MojoError) return error.reason;
-    throw error;
-  }
-  return "no error";
-}
 
 function loadBytes(bytes: Uint8Array) {
   return loadMojoFromSource(mojoSourceFromBytes(bytes, "edited.zip"));

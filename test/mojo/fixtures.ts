@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { unzipSync, zipSync } from "fflate";
-import type { MojoMetadata } from "../../src/mojo/types.js";
+import { MojoError, type MojoErrorReason, type MojoMetadata } from "../../src/mojo/types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_ROOT = resolve(here, "../../../shared/fixtures");
@@ -15,6 +15,22 @@ export const MOJOLAND_ROOT = join(FIXTURES_ROOT, "h2o-mojo/mojoland");
 export const H2O3_ROOT = join(FIXTURES_ROOT, "h2o-mojo/h2o-3");
 export const fixturesMissing = !existsSync(join(FIXTURES_ROOT, "h2o-mojo"));
 export const SKIP_REASON = `fixtures absent at ${FIXTURES_ROOT}`;
+
+/** A suite title that says why it is skipped when the shared fixtures are absent. */
+export function withSkipReason(title: string): string {
+  return fixturesMissing ? `${title} (skipped: ${SKIP_REASON})` : title;
+}
+
+/** The reason a MojoError gives for refusing `action`, or "no error" when it goes through. */
+export function reasonOf(action: () => unknown): MojoErrorReason | "no error" {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof MojoError) return error.reason;
+    throw error;
+  }
+  return "no error";
+}
 
 export interface MojolandModel {
   algo: string;

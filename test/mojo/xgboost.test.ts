@@ -12,16 +12,12 @@ import {
   mojolandRow,
   readDataset,
   readScoreFile,
-  SKIP_REASON,
   type ScoreLine,
+  withSkipReason,
 } from "./fixtures.js";
 
 const TOLERANCE = 1e-6;
 
-/** A suite title that says why it is skipped when the shared fixtures are absent. */
-function withSkipReason(title: string): string {
-  return fixturesMissing ? `${title} (skipped: ${SKIP_REASON})` : title;
-}
 const stats = { rows: 0, maxAbsDiff: 0, exceptions: 0 };
 
 /** Scores one row like the Java harness and checks it against the expected line. */
